@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Module layout: ../shared/DESIGN.md ("Modules"). Engine modules (MetricModel … PromQL) take no
+// third-party dependency but swift-log; each library lives in the one module that needs it.
+let package = Package(
+    name: "promfleet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "promfleet", targets: ["promfleet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .target(name: "MetricModel"),
+        .target(name: "Exposition", dependencies: ["MetricModel"]),
+        .target(name: "Relabeling", dependencies: ["MetricModel"]),
+        .target(name: "TSDB", dependencies: ["MetricModel", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "PromQL", dependencies: ["MetricModel", "TSDB"]),
+        .target(name: "Config", dependencies: ["MetricModel", "Relabeling", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Catalog", dependencies: ["MetricModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .executableTarget(name: "promfleet", dependencies: [
+            "MetricModel", "Exposition", "Relabeling", "TSDB", "PromQL", "Config", "Catalog",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// Catalog: see ../shared/DESIGN.md. Filled in by its issue's work.
+public enum CatalogModule { public static let name = "Catalog" }
