@@ -1,0 +1,1 @@
+public enum FleetModule { public static let name = "Fleet" }
