@@ -1,1 +1,0 @@
-public enum FleetModule { public static let name = "Fleet" }
