@@ -9,11 +9,11 @@ extension Topology {
     /// Reads and validates the topology file at `path`. Errors: `TopologyError` naming the file,
     /// field, reason and line.
     public static func load(path: String) throws -> Topology {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw TopologyError(file: path, issues: [TopologyIssue(field: "", reason: "cannot read: \(error)")])
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TopologyError(file: path, issues: [TopologyIssue(field: "", reason: "no such file")])
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw TopologyError(file: path, issues: [TopologyIssue(field: "", reason: "cannot read the file as UTF-8")])
         }
         do {
             return try parse(text)
@@ -36,7 +36,7 @@ extension Topology {
         let topology = read(root, text: text, &r)
         if let topology { topology.validate(&r) }
         guard r.issues.isEmpty, let topology else {
-            throw TopologyError(issues: r.issues.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+            throw TopologyError(issues: r.issues.sorted { ($0.line ?? .max) < ($1.line ?? .max) })
         }
         return topology
     }

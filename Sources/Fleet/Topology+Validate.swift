@@ -51,7 +51,7 @@ extension Topology {
         }
         guard r.issues.isEmpty else { return }  // the layout needs sane counts
         validatePorts(fail)
-        r.issues.sort { ($0.line ?? 0) < ($1.line ?? 0) }
+        r.issues.sort { ($0.line ?? .max) < ($1.line ?? .max) }
     }
 
     private func validatePorts(_ fail: (String, String) -> Void) {

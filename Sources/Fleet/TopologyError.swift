@@ -11,7 +11,9 @@ public struct TopologyIssue: Sendable, Equatable, CustomStringConvertible {
         self.line = line
     }
 
-    public var description: String { (line.map { "line \($0): " } ?? "") + "\(field): \(reason)" }
+    public var description: String {
+        (line.map { "line \($0): " } ?? "") + (field.isEmpty ? reason : "\(field): \(reason)")
+    }
 }
 
 /// A topology refused: every issue found, in file order.
