@@ -22,7 +22,8 @@ public enum CatalogLocation {
                                in directory: String = FileManager.default.currentDirectoryPath) throws -> String {
         let fm = FileManager.default
         func existing(_ path: String) throws -> String {
-            guard fm.fileExists(atPath: path) else { throw Failure.notFound(path) }
+            let full = path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).path
+            guard fm.fileExists(atPath: full) else { throw Failure.notFound(path) }
             return path
         }
         if let catalog { return try existing(catalog) }

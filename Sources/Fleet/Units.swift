@@ -21,8 +21,9 @@ public struct PromDuration: Sendable, Equatable, Hashable, CustomStringConvertib
             lastUnit = i
             rest = rest.dropFirst(unitText.count)
             let (product, overflow) = n.multipliedReportingOverflow(by: unit.1)
-            guard !overflow else { return nil }
-            total += product
+            let (sum, overflow2) = total.addingReportingOverflow(product)
+            guard !overflow, !overflow2 else { return nil }
+            total = sum
         }
         milliseconds = total
         self.text = text
@@ -33,7 +34,7 @@ public struct PromDuration: Sendable, Equatable, Hashable, CustomStringConvertib
 
 /// Parses a byte size: a plain integer, or a number with a unit B, KB, MB, GB, TB, PB (base 1024,
 /// as Prometheus's `--storage.tsdb.retention.size`) or KiB, MiB, GiB, TiB, PiB.
-func parseByteSize(_ text: String) -> Int64? {
+public func parseByteSize(_ text: String) -> Int64? {
     if let n = Int64(text) { return n }
     let digits = text.prefix { $0.isASCII && $0.isNumber }
     guard !digits.isEmpty, let n = Int64(digits) else { return nil }
