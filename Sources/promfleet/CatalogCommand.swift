@@ -59,19 +59,22 @@ extension CatalogCommand {
         @Option(name: .customLong("target-utilisation"), help: "Keep every shard under this fraction of each limit.")
         var targetUtilisation: Double = 0.8
         @Option(help: "Plan the shard count for this many days ahead.") var days: Double = 90
+        @Option(help: "Fit growth over the usage of this last period (a duration, e.g. 30d).") var window = "30d"
 
         func validate() throws {
             guard targetUtilisation > 0, targetUtilisation <= 1 else {
                 throw ValidationError("--target-utilisation must be in (0, 1]")
             }
             guard days >= 0 else { throw ValidationError("--days must not be negative") }
+            guard PromDuration(window) != nil else { throw ValidationError("--window: \"\(window)\" is not a duration") }
         }
 
         func run() throws {
             let (catalog, fleet) = try options.open()
+            let now = nowMs()
+            let history = try catalog.usageHistory(fleet: fleet, from: now - PromDuration(window)!.milliseconds)
             let report = CapacityPlanner.report(
-                snapshot: try catalog.snapshot(fleet: fleet), history: try catalog.usageHistory(fleet: fleet),
-                now: nowMs(), options: CapacityOptions(targetUtilisation: targetUtilisation, horizonDays: days))
+                snapshot: try catalog.snapshot(fleet: fleet), history: history, now: now, options: CapacityOptions(targetUtilisation: targetUtilisation, horizonDays: days))
             print(try report.render(format), terminator: "")
         }
     }
