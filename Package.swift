@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MetricModel", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Catalog", .product(name: "Yams", package: "Yams")],
-                    exclude: ["Golden", "Fixtures"]),
+                    exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )
