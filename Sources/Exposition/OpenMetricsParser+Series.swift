@@ -20,7 +20,7 @@ extension OpenMetricsParser {
         }
         if !hasName {
             throw ExpositionError(.metricName, line: line,
-                                  "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i]))))")
+                                  "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i])))")
         }
         value = try number(after: "metric")
         hasTS = false
@@ -129,7 +129,7 @@ extension OpenMetricsParser {
                 if exemplar { throw error("expected label name", tokenEnd: i + 1) }
                 if hasName {
                     throw ExpositionError(.metricName, line: line,
-                                          "metric name already set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<(i + 1)]))))")
+                                          "metric name already set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<(i + 1)])))")
                 }
                 hasName = true
                 nameStart = qs; nameEnd = qe

@@ -185,7 +185,7 @@ public struct OpenMetricsParser: ExpositionParser {
         if k >= n { return nil }
         if high && !UTF8Check.isValid(UnsafeBufferPointer(rebasing: b[s..<k])) {
             throw ExpositionError(.invalidUTF8, line: line,
-                                  "invalid UTF-8 label value: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[(s - 1)...k]))))")
+                                  "invalid UTF-8 label value: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[(s - 1)...k])))")
         }
         line += newlines
         i = k + 1

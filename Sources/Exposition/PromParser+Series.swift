@@ -20,7 +20,7 @@ extension PromParser {
         }
         if !hasName {
             throw ExpositionError(.metricName, line: line,
-                                  "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i]))))")
+                                  "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i])))")
         }
         // Value: promlex `[^{ \t\n]+`.
         let vs = i
@@ -47,7 +47,7 @@ extension PromParser {
         default:
             let tok = GoQuote.quote(UnsafeBufferPointer(rebasing: b[tsStart..<i]))
             throw ExpositionError(.invalidNumber, line: line,
-                                  "strconv.ParseInt: parsing \(tok): value out of range while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i]))))")
+                                  "strconv.ParseInt: parsing \(tok): value out of range while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i])))")
         }
         skipSpaces()
         if i >= n { return }
@@ -87,7 +87,7 @@ extension PromParser {
                     // `{"name", …}`: a quoted string alone is the metric name.
                     if hasName {
                         throw ExpositionError(.metricName, line: line,
-                                              "metric name already set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<(i + 1)]))))")
+                                              "metric name already set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<(i + 1)])))")
                     }
                     hasName = true
                     i += 1

@@ -137,7 +137,7 @@ public struct PromParser: ExpositionParser {
         }
         guard let t = Text.textFormatType(b, tStart, tEnd) else {
             throw ExpositionError(.invalidMetricType, line: line,
-                                  "invalid metric type \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[tStart..<tEnd]))))")
+                                  "invalid metric type \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[tStart..<tEnd])))")
         }
         metricType = t
         return .type
@@ -175,7 +175,7 @@ public struct PromParser: ExpositionParser {
         if high && !UTF8Check.isValid(UnsafeBufferPointer(rebasing: b[s..<k])) {
             i = open
             throw ExpositionError(.invalidUTF8, line: line,
-                                  "invalid UTF-8 label value: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[open...k]))))")
+                                  "invalid UTF-8 label value: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[open...k])))")
         }
         line += newlines
         i = k + 1
