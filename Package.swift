@@ -29,6 +29,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
+        .testTarget(name: "RelabelingTests", dependencies: ["Relabeling", "MetricModel"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Relabeling", "MetricModel"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
