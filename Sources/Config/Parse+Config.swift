@@ -182,7 +182,14 @@ extension YAMLContext {
     func checkStaticTargets(_ groups: [TargetGroup], _ m: MapReader) throws(ConfigError) {
         for g in groups {
             for t in g.targets where t.contains("/") {
-                throw m.error("static_configs", "\(quoteGo(t)) is not a valid hostname")
+                let message = "\(quoteGo(t)) is not a valid hostname"
+                // Point at the target's own line when we can find it.
+                for item in (m.value("static_configs")?.sequence.map(Array.init) ?? []) {
+                    for n in item.mapping?["targets"]?.sequence.map(Array.init) ?? [] where n.scalar?.string == t {
+                        throw error(n, field: "targets", message)
+                    }
+                }
+                throw m.error("static_configs", message)
             }
         }
     }

@@ -37,7 +37,7 @@ struct YAMLContext {
         var seen = Set<String>()
         for (k, v) in m {
             guard let key = k.scalar?.string else { throw error(k, "cannot unmarshal \(kindName(k)) into a \(type) field name") }
-            if seen.contains(key) { throw error(k, field: key, "key \(quoteGo(key)) already set in map") }
+            if seen.contains(key) { throw error(k, field: key, "field \(key) already set in type \(type)") }
             seen.insert(key)
             if !known.contains(key) { throw error(k, field: key, "field \(key) not found in type \(type)") }
             entries.append((key, k, v))
@@ -191,9 +191,9 @@ struct MapReader {
         return try ctx.stringList(v, field: key)
     }
 
-    /// An error placed at the key's value (or the mapping when the key is absent).
+    /// An error placed at the field's line (the key), or at the mapping when the key is absent.
     func error(_ key: String?, _ message: String) -> ConfigError {
-        if let key, let v = value(key) { return ctx.error(v, field: key, message) }
+        if let key, let k = keyNode(key) { return ctx.error(k, field: key, message) }
         return ctx.error(node, field: key, message)
     }
 }
