@@ -31,6 +31,8 @@ let package = Package(
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "MetricModel"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "RelabelingTests", dependencies: ["Relabeling", "MetricModel"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Relabeling", "MetricModel"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
