@@ -5,8 +5,8 @@ import Testing
 
 @Suite struct WALTests {
     @Test func crc32cCheckValue() {
-        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
-        #expect(CRC32C.checksum([UInt8]()) == 0)
+        #expect(WALChecksum.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(WALChecksum.checksum([UInt8]()) == 0)
         // Slicing-by-8 agrees with the bitwise definition at every length and alignment.
         var rng = SplitMix(state: 5)
         let data = (0..<100).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
@@ -18,7 +18,7 @@ import Testing
                     c ^= UInt32(b)
                     for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
                 }
-                #expect(CRC32C.checksum(slice) == ~c)
+                #expect(WALChecksum.checksum(slice) == ~c)
             }
         }
     }

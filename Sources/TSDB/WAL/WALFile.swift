@@ -32,7 +32,7 @@ public enum WALFrame {
 
     public static func end(_ buf: inout [UInt8], _ start: Int) {
         let n = buf.count - start - headerSize
-        let crc = buf.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[(start + headerSize)...])) }
+        let crc = buf.withUnsafeBytes { WALChecksum.checksum(UnsafeRawBufferPointer(rebasing: $0[(start + headerSize)...])) }
         for k in 0..<4 {
             buf[start + k] = UInt8(truncatingIfNeeded: UInt32(n) >> UInt32(24 - 8 * k))
             buf[start + 4 + k] = UInt8(truncatingIfNeeded: crc >> UInt32(24 - 8 * k))
@@ -148,7 +148,7 @@ struct SegmentReader {
         if len == 0 { return .corrupt(offset: start, reason: "zero-length frame") }
         guard fill(WALFrame.headerSize + len) else { return .corrupt(offset: start, reason: "short record (\(len) bytes announced)") }
         let payload = buf[(pos + WALFrame.headerSize)..<(pos + WALFrame.headerSize + len)]
-        if CRC32C.checksum(payload) != crc { return .corrupt(offset: start, reason: "checksum mismatch") }
+        if WALChecksum.checksum(payload) != crc { return .corrupt(offset: start, reason: "checksum mismatch") }
         pos += WALFrame.headerSize + len
         return .record(payload)
     }

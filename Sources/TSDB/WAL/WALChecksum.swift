@@ -1,6 +1,7 @@
-/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as Go's `crc32.MakeTable(crc32.Castagnoli)`
-/// used by Prometheus's WAL and index. Slicing-by-8 tables, computed once.
-public enum CRC32C {
+/// The WAL's frame checksum: CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as Go's
+/// `crc32.MakeTable(crc32.Castagnoli)` used by Prometheus's WAL. Slicing-by-8 tables, computed
+/// once. Internal to the WAL (the block layer has its own public `CRC32C`; same output).
+enum WALChecksum {
     static let tables: [[UInt32]] = {
         var t = Array(repeating: Array(repeating: UInt32(0), count: 256), count: 8)
         for i in 0..<256 {
@@ -19,7 +20,7 @@ public enum CRC32C {
     }()
 
     /// CRC of `bytes`, continuing from `crc` (0 to start).
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, crc: UInt32 = 0) -> UInt32 {
+    static func checksum(_ bytes: UnsafeRawBufferPointer, crc: UInt32 = 0) -> UInt32 {
         var c = ~crc
         let t = tables
         let t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = t[4], t5 = t[5], t6 = t[6], t7 = t[7]
@@ -39,11 +40,11 @@ public enum CRC32C {
         return ~c
     }
 
-    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 
-    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 }
