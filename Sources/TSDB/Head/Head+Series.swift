@@ -45,9 +45,6 @@ extension Head {
         if s.open.numSamples > 0 {
             return SeriesLookup(ref: ref, created: created, lastT: s.open.t, lastBits: s.open.vBits, hasLast: true)
         }
-        if let last = s.closed.last?.last {
-            return SeriesLookup(ref: ref, created: created, lastT: last.t, lastBits: last.v.bitPattern, hasLast: true)
-        }
         return SeriesLookup(ref: ref, created: created, lastT: .min, lastBits: 0, hasLast: false)
     }
 
@@ -59,6 +56,7 @@ extension Head {
     func apply(_ samples: [RefSample], unknown: ((RefSample) -> Void)? = nil) -> Int {
         let range = options.chunkRange
         let target = options.chunkTargetSamples
+        let store = chunkStore
         var stored = 0, ooo = 0, dup = 0, newChunks = 0
         var lo = Timestamp.max, hi = Timestamp.min
         var i = 0
@@ -78,7 +76,7 @@ extension Head {
                         unknown?(s)
                         continue
                     }
-                    switch st.slots[Int(slot)]!.append(t: s.t, v: s.v, chunkRange: range, targetSamples: target) {
+                    switch st.slots[Int(slot)]!.append(t: s.t, v: s.v, chunkRange: range, targetSamples: target, store: store) {
                     case .appended(let nc):
                         stored += 1
                         if nc { newChunks += 1 }

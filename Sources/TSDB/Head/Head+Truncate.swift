@@ -20,7 +20,7 @@ extension Head {
             box.m.withLock { st in
                 for (slot, s) in st.slots.enumerated() {
                     guard let s, s.maxTime >= mint, s.minTime <= maxt else { continue }
-                    var cs = s.chunks(mint: mint, maxt: maxt)
+                    var cs = s.chunks(mint: mint, maxt: maxt, store: chunkStore)
                     for k in cs.indices where cs[k].minTime < mint || cs[k].maxTime > maxt {
                         cs[k] = cs[k].subset(mint: mint, maxt: maxt)
                     }
@@ -70,6 +70,7 @@ extension Head {
                 }
             }
             postings.remove(removed)
+            chunkStore.dropRegions(before: before)
             counters.seriesRemoved.add(UInt64(removed.count), ordering: .relaxed)
             counters.series.add(-removed.count, ordering: .relaxed)
             counters.chunksRemoved.add(UInt64(chunksDropped), ordering: .relaxed)

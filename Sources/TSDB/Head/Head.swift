@@ -8,6 +8,8 @@ public struct HeadOptions: Sendable {
     public var chunkRange: Int64 = 2 * 3600 * 1000
     /// Samples per chunk before a new one is cut (Prometheus: 120).
     public var chunkTargetSamples = XORChunk.targetSamples
+    /// Size of each `chunks_head` file (or anonymous region) holding closed head chunks.
+    public var chunkFileSize = 64 << 20
     /// WAL segment size in bytes (Prometheus: 128 MiB).
     public var walSegmentSize = 128 << 20
     /// Longest time written WAL data may stay un-fsynced (power-loss window). Zero fsyncs on
@@ -76,6 +78,7 @@ public final class Head: Appendable, Queryable, Sendable {
 
     let stripes: [StripeBox]
     let postings = PostingsIndex()
+    let chunkStore: HeadChunkStore
     let wal: WAL?
     let walDir: String?
     public let options: HeadOptions
@@ -96,6 +99,7 @@ public final class Head: Appendable, Queryable, Sendable {
         self.logger = logger
         stripes = (0..<(1 << Self.stripeBits)).map { _ in StripeBox() }
         minValid = Atomic(options.minValidTime)
+        chunkStore = HeadChunkStore(dir: dir, regionSize: options.chunkFileSize, logger: logger)
         if let dir {
             let wd = dir + "/wal"
             walDir = wd

@@ -101,7 +101,7 @@ struct HeadQuerier: Querier {
             head.stripes[si].m.withLock { st in
                 for slot in slots {
                     guard Int(slot) < st.slots.count, let s = st.slots[Int(slot)] else { continue }
-                    let cs = s.chunks(mint: mint, maxt: maxt)
+                    let cs = s.chunks(mint: mint, maxt: maxt, store: head.chunkStore)
                     if !cs.isEmpty { out.append((s.labels, cs)) }
                 }
             }

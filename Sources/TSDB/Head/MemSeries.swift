@@ -1,11 +1,25 @@
 import MetricModel
 import Synchronization
 
-/// One series in the head: its labels, closed chunks (compacted byte arrays) and the open chunk
-/// being appended. A plain struct stored inline in its stripe's slot array: no per-series object.
+/// A closed head chunk: its bytes live in the `HeadChunkStore` (mapped file or anonymous region).
+struct ClosedChunk {
+    var minTime: Timestamp
+    var maxTime: Timestamp
+    var ref: UInt64
+    var length: UInt32
+    var numSamples: UInt16
+
+    func load(_ store: HeadChunkStore) -> XORChunk {
+        XORChunk(sealed: store.read(ref, count: Int(length)), minTime: minTime, maxTime: maxTime)
+    }
+}
+
+/// One series in the head: its labels, closed chunks (32-byte references into the chunk store)
+/// and the open chunk being appended. A plain struct stored inline in its stripe's slot array: no
+/// per-series object. Invariant: the open chunk is empty only while `closed` is empty too.
 struct MemSeries {
     var labels: Labels
-    var closed: [XORChunk] = []
+    var closed: [ClosedChunk] = []
     var open: XORChunk
     /// Truncation epoch at creation; an empty series survives one truncation (an appender may
     /// still be about to commit to it).
@@ -22,10 +36,11 @@ struct MemSeries {
     var maxTime: Timestamp { open.numSamples > 0 ? open.maxTime : (closed.last?.maxTime ?? .min) }
     var chunkCount: Int { closed.count + (open.numSamples > 0 ? 1 : 0) }
 
-    /// Chunks with samples in [mint, maxt], oldest first (the open one shares its buffer).
-    func chunks(mint: Timestamp, maxt: Timestamp) -> [XORChunk] {
+    /// Chunks with samples in [mint, maxt], oldest first: closed ones copied out of the store
+    /// (call under the stripe lock), the open one sharing its buffer.
+    func chunks(mint: Timestamp, maxt: Timestamp, store: HeadChunkStore) -> [XORChunk] {
         var out: [XORChunk] = []
-        for c in closed where c.maxTime >= mint && c.minTime <= maxt { out.append(c) }
+        for c in closed where c.maxTime >= mint && c.minTime <= maxt { out.append(c.load(store)) }
         if open.numSamples > 0 && open.maxTime >= mint && open.minTime <= maxt { out.append(open) }
         return out
     }
@@ -44,23 +59,21 @@ extension MemSeries {
     /// Prometheus's `memSeries.appendable` + `append`: rejects t older than the last sample,
     /// cuts the open chunk at `targetSamples` or a chunk-range boundary.
     @inline(__always)
-    mutating func append(t: Timestamp, v: Double, chunkRange: Int64, targetSamples: Int) -> MemAppendResult {
+    mutating func append(t: Timestamp, v: Double, chunkRange: Int64, targetSamples: Int, store: HeadChunkStore) -> MemAppendResult {
         var newChunk = false
         if open.numSamples > 0 {
             let lastT = open.maxTime
             if t < lastT { return .outOfOrder }
             if t == lastT { return open.vBits == v.bitPattern ? .noop : .duplicate }
             if open.numSamples >= targetSamples || Self.window(t, chunkRange) != Self.window(open.minTime, chunkRange) {
-                open.shrinkToFit()
-                closed.append(open)
-                open = XORChunk(capacity: 64)
+                let b = open.bytes
+                closed.append(ClosedChunk(minTime: open.minTime, maxTime: lastT, ref: store.write(b, maxTime: lastT),
+                                          length: UInt32(b.count), numSamples: UInt16(open.numSamples)))
+                // Reuse the open chunk's buffer for the next chunk (no allocation per cut).
+                open.reset()
                 newChunk = true
             }
         } else {
-            if let last = closed.last?.last {
-                if t < last.t { return .outOfOrder }
-                if t == last.t { return last.v.bitPattern == v.bitPattern ? .noop : .duplicate }
-            }
             newChunk = true
         }
         open.append(t: t, v: v)
@@ -82,6 +95,22 @@ extension XORChunk {
             _ = buf.initialize(from: b)
             n = b.count
         }
+    }
+
+    /// Empties the chunk for reuse, keeping the byte buffer's capacity.
+    mutating func reset() {
+        w.bytes.removeAll(keepingCapacity: true)
+        w.bytes.append(0)
+        w.bytes.append(0)
+        w.free = 0
+        num = 0
+        t = 0
+        vBits = 0
+        tDelta = 0
+        leading = 0xff
+        trailing = 0
+        _minTime = .max
+        sealed = false
     }
 
     /// A chunk with only the samples in [mint, maxt].
