@@ -38,6 +38,7 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Catalog", .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
+        .testTarget(name: "TSDBTests", dependencies: ["TSDB", "MetricModel"]),
     ],
     swiftLanguageModes: [.v6]
 )
