@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Catalog", .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "MetricModel"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"]),
     ],
     swiftLanguageModes: [.v6]
 )
