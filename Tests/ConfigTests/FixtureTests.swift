@@ -83,7 +83,7 @@ let badFixtures: [BadFixture] = [
         #expect(Set(files) == Set(badFixtures.map(\.file)))
     }
 
-    @Test(arguments: ["prometheus.good.yml", "minimal.good.yml", "remote_write.good.yml", "global_limits.good.yml"])
+    @Test(arguments: ["prometheus.good.yml", "minimal.good.yml", "remote_write.good.yml", "global_limits.good.yml", "targets_compare.good.yml"])
     func goodFixtureLoads(_ name: String) throws {
         let cfg = try PrometheusConfig.load(file: fixturePath(name))
         #expect(cfg.filename == fixturePath(name))
