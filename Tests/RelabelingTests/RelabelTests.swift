@@ -166,6 +166,8 @@ let relabelCases: [RelabelCase] = [
         ("(x)", "x", "${01}", ""),
         ("(x)", "x", "$0$1", "xx"),
         ("(x)", "x", "${1}1", "x1"),
+        // RE2 matches code points, not grapheme clusters: "é" written as e + U+0301 is two.
+        ("(.)(.)", "e\u{301}", "$2", "\u{301}"),
     ])
     func expansion(_ pattern: String, _ input: String, _ template: String, _ expected: String) throws {
         let re = try RelabelRegex(pattern)
