@@ -23,14 +23,21 @@ let package = Package(
         .target(name: "PromQL", dependencies: ["MetricModel", "TSDB"]),
         .target(name: "Config", dependencies: ["MetricModel", "Relabeling", .product(name: "Yams", package: "Yams")]),
         .target(name: "Catalog", dependencies: ["MetricModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Fleet", dependencies: ["MetricModel", "Catalog", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "promfleet", dependencies: [
-            "MetricModel", "Exposition", "Relabeling", "TSDB", "PromQL", "Config", "Catalog",
+            "MetricModel", "Exposition", "Relabeling", "TSDB", "PromQL", "Config", "Catalog", "Fleet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "MetricModel"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "RelabelingTests", dependencies: ["Relabeling", "MetricModel"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Relabeling", "MetricModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MetricModel", .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Golden"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Catalog", .product(name: "Yams", package: "Yams")],
+                    exclude: ["Golden", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
