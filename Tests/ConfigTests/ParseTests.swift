@@ -118,6 +118,29 @@ import Testing
         }
     }
 
+    @Test func anchorsAliasesAndMergeKeys() throws {
+        let cfg = try PrometheusConfig.parse(yaml: """
+        scrape_configs:
+          - job_name: a
+            static_configs: &sc
+              - targets: ['a:1']
+            relabel_configs: &rl
+              - target_label: x
+                replacement: y
+          - &common
+            job_name: b
+            scrape_interval: 7s
+            static_configs: *sc
+            relabel_configs: *rl
+          - <<: *common
+            job_name: c
+        """, filename: "anchors.yml")
+        #expect(cfg.scrapeConfigs.map(\.jobName) == ["a", "b", "c"])
+        #expect(cfg.scrapeConfigs.map { $0.staticConfigs.first?.targets ?? [] } == [["a:1"], ["a:1"], ["a:1"]])
+        #expect(cfg.scrapeConfigs[2].scrapeInterval == .seconds(7))
+        #expect(cfg.scrapeConfigs[2].relabelConfigs.first?.targetLabel == "x")
+    }
+
     @Test func missingFileError() {
         #expect(throws: ConfigError.self) { _ = try PrometheusConfig.load(file: "/nonexistent/prometheus.yml") }
     }
