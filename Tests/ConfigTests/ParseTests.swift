@@ -141,6 +141,17 @@ import Testing
         #expect(cfg.scrapeConfigs[2].relabelConfigs.first?.targetLabel == "x")
     }
 
+    @Test func changedJobsDetectable() throws {
+        let base = "scrape_configs:\n  - job_name: a\n    relabel_configs: [{target_label: x, replacement: y}]\n  - job_name: b\n"
+        let one = try PrometheusConfig.parse(yaml: base)
+        let same = try PrometheusConfig.parse(yaml: "# comment\n" + base)
+        let changed = try PrometheusConfig.parse(yaml: base.replacingOccurrences(of: "replacement: y", with: "replacement: z"))
+        #expect(one.scrapeConfigs == same.scrapeConfigs)
+        #expect(one.scrapeConfigs[0] != changed.scrapeConfigs[0])
+        #expect(one.scrapeConfigs[1] == changed.scrapeConfigs[1])
+        #expect(one.global == changed.global)
+    }
+
     @Test func missingFileError() {
         #expect(throws: ConfigError.self) { _ = try PrometheusConfig.load(file: "/nonexistent/prometheus.yml") }
     }
