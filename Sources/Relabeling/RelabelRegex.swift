@@ -1,3 +1,4 @@
+import Foundation
 import MetricModel
 
 /// A relabeling regex: fully anchored like Prometheus's `relabel.Regexp` (`^(?s:RE)$`), RE2
@@ -21,7 +22,9 @@ public final class RelabelRegex: @unchecked Sendable, CustomStringConvertible {
         self.pattern = pattern
         try RelabelRegex.refuseNonRE2(pattern)
         do {
-            compiled = try Regex("(?s:" + RelabelRegex.translate(pattern) + ")").matchingSemantics(.unicodeScalar)
+            // RE2 semantics: code points, and ASCII-only \d \w \s and POSIX classes.
+            compiled = try Regex("(?s:" + RelabelRegex.translate(pattern) + ")")
+                .matchingSemantics(.unicodeScalar).asciiOnlyCharacterClasses()
         } catch {
             throw RelabelError("error parsing regexp: \(error) in `\(pattern)`")
         }
@@ -67,6 +70,11 @@ public final class RelabelRegex: @unchecked Sendable, CustomStringConvertible {
 
     /// Rewrites RE2 spellings Swift's parser does not know: `\pL` → `\p{L}`.
     static func translate(_ p: String) -> String {
+        var p = p
+        if p.contains("[:") {
+            // RE2's POSIX classes are ASCII; Swift's are Unicode.
+            for (name, ascii) in posixClasses { p = p.replacingOccurrences(of: "[:\(name):]", with: ascii) }
+        }
         guard p.contains("\\p") || p.contains("\\P") else { return p }
         let u = Array(p.unicodeScalars)
         var out = String.UnicodeScalarView()
@@ -85,6 +93,13 @@ public final class RelabelRegex: @unchecked Sendable, CustomStringConvertible {
         }
         return String(out)
     }
+
+    static let posixClasses: [(String, String)] = [
+        ("alnum", "0-9A-Za-z"), ("alpha", "A-Za-z"), ("ascii", "\\x00-\\x7F"), ("blank", "\\t "),
+        ("cntrl", "\\x00-\\x1F\\x7F"), ("digit", "0-9"), ("graph", "!-~"), ("lower", "a-z"), ("print", " -~"),
+        ("punct", "!-/:-@\\[-`{-~"), ("space", "\\t\\n\\v\\f\\r "), ("upper", "A-Z"), ("word", "0-9A-Za-z_"),
+        ("xdigit", "0-9A-Fa-f"),
+    ]
 
     /// Refuses syntax RE2 (and therefore Prometheus) rejects but Swift's engine would accept.
     static func refuseNonRE2(_ p: String) throws(RelabelError) {
