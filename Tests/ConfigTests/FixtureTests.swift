@@ -111,6 +111,7 @@ let badFixtures: [BadFixture] = [
         #expect(g.evaluationInterval == .seconds(30))
         #expect(g.externalLabels.map(\.0) == ["cluster", "replica"])
         #expect(g.externalLabels.map(\.1) == ["eu-west-1", "a"])
+        #expect(g.externalLabelSet == Labels(["cluster": "eu-west-1", "replica": "a"]))
         #expect(g.limits == ScrapeLimits())
         #expect(cfg.ruleFiles == ["\(dir)/rules/*.yml", "/etc/prometheus/alerts.yml"])
         #expect(cfg.alerting.alertmanagers.count == 1)
