@@ -91,10 +91,13 @@ public struct PromParser: ExpositionParser {
 
     mutating func hashLine() throws(ExpositionError) -> ExpositionEntry {
         let n = b.count
+        let hash = i
         i += 1
         var isMeta = false
         var isHelp = false
+        var blank = false
         if i < n && isSpace(b[i]) {
+            blank = true
             skipSpaces()
             if i + 4 < n && isSpace(b[i + 4]) {
                 if Text.matches(b, i, "HELP") { isMeta = true; isHelp = true }
@@ -102,7 +105,7 @@ public struct PromParser: ExpositionParser {
             }
         }
         if !isMeta {
-            tStart = i
+            tStart = blank ? i : hash
             while i < n && b[i] != 0x0A { i += 1 }
             tEnd = i
             return .comment
