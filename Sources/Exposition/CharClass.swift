@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// 256-entry character-class table shared by both parsers: one load and one mask per byte.
 /// Allocated once for the process and never freed, so parsers keep a plain pointer to it.
 enum CharClass {
@@ -84,12 +90,61 @@ enum UTF8Check {
 
     static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
-        while i < b.count {
+        let n = b.count
+        // ASCII fast path, eight bytes at a time.
+        if let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+        }
+        while i < n {
             if b[i] < 0x80 { i += 1; continue }
             let l = sequenceLength(b, i)
             if l == 0 { return false }
             i += l
         }
         return true
+    }
+}
+
+/// Byte search with libc's vectorised `memchr`.
+enum ByteSearch {
+    /// Index of the first `byte` in `b[from..<b.count]`, or `b.count`.
+    @inline(__always)
+    static func index(of byte: UInt8, in b: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard from < b.count, let base = b.baseAddress else { return b.count }
+        guard let p = memchr(base + from, Int32(byte), b.count - from) else { return b.count }
+        return UnsafeRawPointer(p) - UnsafeRawPointer(base)
+    }
+}
+
+/// The byte scanners both parsers use, as non-mutating functions so the loop runs in registers.
+protocol ByteScanning {
+    var b: UnsafeBufferPointer<UInt8> { get }
+    var cls: UnsafePointer<UInt8> { get }
+}
+
+extension ByteScanning {
+    /// First index ≥ `from` whose class has none of `mask` (or the end).
+    @inline(__always)
+    func scan(_ from: Int, while mask: UInt8) -> Int {
+        let n = b.count
+        guard let p = b.baseAddress else { return from }
+        let c = cls
+        var k = from
+        while k < n && c[Int(p[k])] & mask != 0 { k += 1 }
+        return k
+    }
+
+    /// First index ≥ `from` whose class has one of `mask` (or the end).
+    @inline(__always)
+    func scan(_ from: Int, until mask: UInt8) -> Int {
+        let n = b.count
+        guard let p = b.baseAddress else { return from }
+        let c = cls
+        var k = from
+        while k < n && c[Int(p[k])] & mask == 0 { k += 1 }
+        return k
     }
 }

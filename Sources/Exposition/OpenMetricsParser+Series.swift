@@ -8,7 +8,7 @@ extension OpenMetricsParser {
         var hasName = false
         if b[i] != 0x7B {
             nameStart = i
-            while i < n && cls[Int(b[i])] & CharClass.metricChar != 0 { i += 1 }
+            i = scan(i, while: CharClass.metricChar)
             nameEnd = i
             hasName = true
             sEnd = i
@@ -33,7 +33,7 @@ extension OpenMetricsParser {
         }
         let s = i + 1
         i = s
-        while i < n && cls[Int(b[i])] & CharClass.omValueEnd == 0 { i += 1 }
+        i = scan(i, until: CharClass.omValueEnd)
         let r = NumberParsing.parseFloat(b, s, i)
         guard case .ok(let secs) = r else {
             throw Text.numberError(r, b, s, i, entryStart: entryStart, line: line)
@@ -64,7 +64,7 @@ extension OpenMetricsParser {
         }
         let s = i + 1
         i = s
-        while i < n && cls[Int(b[i])] & CharClass.omValueEnd == 0 { i += 1 }
+        i = scan(i, until: CharClass.omValueEnd)
         let r = NumberParsing.parseFloat(b, s, i)
         guard case .ok(let v) = r else {
             throw Text.numberError(r, b, s, i, entryStart: entryStart, line: line)
@@ -87,7 +87,7 @@ extension OpenMetricsParser {
         }
         let s = i + 1
         i = s
-        while i < n && cls[Int(b[i])] & CharClass.omValueEnd == 0 { i += 1 }
+        i = scan(i, until: CharClass.omValueEnd)
         let r = NumberParsing.parseFloat(b, s, i)
         guard case .ok(let secs) = r else {
             throw Text.numberError(r, b, s, i, entryStart: entryStart, line: line)
@@ -113,7 +113,7 @@ extension OpenMetricsParser {
             var qs = 0, qe = 0
             if cls[Int(c)] & CharClass.labelStart != 0 {
                 i += 1
-                while i < n && cls[Int(b[i])] & CharClass.labelChar != 0 { i += 1 }
+                i = scan(i, while: CharClass.labelChar)
             } else if c == 0x22 {
                 guard let (s, e) = try quoted(allowNewline: true) else {
                     throw error("expected label name", tokenEnd: i + 1)
@@ -140,8 +140,7 @@ extension OpenMetricsParser {
             if d != 0x3D { throw error("expected equal", tokenEnd: i + 1) }
             i += 1
             guard i < n && b[i] == 0x22 else { throw error("expected label value", tokenEnd: i + 1) }
-            var k = i + 1
-            while k < n && cls[Int(b[k])] & CharClass.quotedSpecial == 0 { k += 1 }
+            let k = scan(i + 1, until: CharClass.quotedSpecial)
             if k < n && b[k] == 0x22 {
                 i = k + 1
             } else if try quoted(allowNewline: false) == nil {
