@@ -15,7 +15,7 @@ struct ValueCase: CustomTestStringConvertible, Sendable {
         ValueCase(text: "+Inf", value: .infinity), ValueCase(text: "-Inf", value: -.infinity), ValueCase(text: "inf", value: .infinity),
         ValueCase(text: "Infinity", value: .infinity), ValueCase(text: "-infinity", value: -.infinity),
         ValueCase(text: ".5", value: 0.5), ValueCase(text: "5.", value: 5), ValueCase(text: "0.1", value: 0.1),
-        ValueCase(text: "123456789012345678901234567890", value: 123456789012345678901234567890),
+        ValueCase(text: "123456789012345678901234567890", value: 1.2345678901234568e+29),
         ValueCase(text: "0.30000000000000004", value: 0.30000000000000004),
         ValueCase(text: "1.7976931348623157e308", value: .greatestFiniteMagnitude),
         ValueCase(text: "4.9e-324", value: .leastNonzeroMagnitude), ValueCase(text: "1e-400", value: 0),
@@ -173,6 +173,21 @@ struct ValueCase: CustomTestStringConvertible, Sendable {
         let body: [UInt8] = Array("a 1\n".utf8) + [0] + Array("garbage{{{\n".utf8)
         let s = try Exposition.parse(body, format: .prometheusText).samples
         #expect(s.count == 1)
+    }
+
+    @Test func withParserDispatchesOnFormat() throws {
+        let text = Array("a 1\nb 2\n".utf8)
+        let om = Array("a 1\n# EOF\n".utf8)
+        func count(_ format: ExpositionFormat, _ bytes: [UInt8]) throws -> Int {
+            try Exposition.withParser(format, bytes: bytes) { p in
+                var n = 0
+                while try p.next() != .eof { n += 1 }
+                return n
+            }
+        }
+        #expect(try count(.prometheusText, text) == 2)
+        #expect(try count(.openMetrics, om) == 1)
+        #expect(throws: ExpositionError.self) { try count(.openMetrics, text) }
     }
 
     @Test func emptyBody() throws {
