@@ -15,12 +15,12 @@ enum CharClass {
     static let labelStart: UInt8 = 1 << 2
     /// `[a-zA-Z0-9_]`
     static let labelChar: UInt8 = 1 << 3
-    /// Ends a text-format value token: space, tab, newline, `{` (promlex `[^{ \t\n]+`).
+    /// Ends a text-format value token: space, tab, newline, `{`, NUL (promlex `[^{ \t\n]+`).
     static let textValueEnd: UInt8 = 1 << 4
     /// Needs attention inside a quoted string: `"`, `\`, newline, and bytes ≥ 0x80 (UTF-8
     /// check). Everything else is copied through by the fast loop.
     static let quotedSpecial: UInt8 = 1 << 5
-    /// Ends an OpenMetrics token: space, newline (openmetricslex `[^ \n]+`).
+    /// Ends an OpenMetrics token: space, newline, NUL (openmetricslex `[^ \n]+`).
     static let omValueEnd: UInt8 = 1 << 6
     /// `[0-9]`
     static let digit: UInt8 = 1 << 7
@@ -36,9 +36,10 @@ enum CharClass {
             if isAlpha || u || c == 0x3A { v |= metricStart | metricChar }
             if isDigit { v |= metricChar | labelChar | digit }
             if isAlpha || u { v |= labelStart | labelChar }
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x7B { v |= textValueEnd }
+            // NUL ends tokens too: golex's negated classes never match it.
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x7B || c == 0 { v |= textValueEnd }
             if c == 0x22 || c == 0x5C || c == 0x0A || c >= 0x80 { v |= quotedSpecial }
-            if c == 0x20 || c == 0x0A { v |= omValueEnd }
+            if c == 0x20 || c == 0x0A || c == 0 { v |= omValueEnd }
             t[c] = v
         }
         return UnsafePointer(t)

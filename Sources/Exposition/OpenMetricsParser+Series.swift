@@ -19,8 +19,10 @@ extension OpenMetricsParser {
             sEnd = i
         }
         if !hasName {
+            // Prometheus reports this after lexing the value token; show it too.
+            let end = i < n && b[i] == 0x20 ? scan(i + 1, until: CharClass.omValueEnd) : i
             throw ExpositionError(.metricName, line: line,
-                                  "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i])))")
+                                  "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<end])))")
         }
         value = try number(after: "metric")
         hasTS = false

@@ -18,13 +18,13 @@ extension PromParser {
             sEnd = i
             skipSpaces()
         }
+        // Value: promlex `[^{ \t\n]+`.
+        let vs = i
+        i = scan(i, until: CharClass.textValueEnd)
         if !hasName {
             throw ExpositionError(.metricName, line: line,
                                   "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i])))")
         }
-        // Value: promlex `[^{ \t\n]+`.
-        let vs = i
-        i = scan(i, until: CharClass.textValueEnd)
         if i == vs {
             throw error("expected value after metric", tokenEnd: i + 1)
         }
