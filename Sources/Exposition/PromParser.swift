@@ -95,9 +95,7 @@ public struct PromParser: ExpositionParser, ByteScanning {
         i += 1
         var isMeta = false
         var isHelp = false
-        var blank = false
         if i < n && isSpace(b[i]) {
-            blank = true
             skipSpaces()
             if i + 4 < n && isSpace(b[i + 4]) {
                 if Text.matches(b, i, "HELP") { isMeta = true; isHelp = true }
@@ -105,7 +103,7 @@ public struct PromParser: ExpositionParser, ByteScanning {
             }
         }
         if !isMeta {
-            tStart = blank ? i : hash
+            tStart = hash
             i = ByteSearch.index(of: 0x0A, in: b, from: i)
             tEnd = i
             return .comment

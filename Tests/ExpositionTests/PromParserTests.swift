@@ -64,7 +64,7 @@ struct ValueCase: CustomTestStringConvertible, Sendable {
         #expect(samples[1].labels == Labels(["__name__": "bar"]))
         #expect(samples[2].value == 3)
         #expect(meta.map(\.entry) == [.comment, .comment, .help, .type])
-        #expect(meta[0].text == "a comment")
+        #expect(meta[0].text == "# a comment")
         #expect(meta[1].text == "#HELP also a comment")
         #expect(meta[2].name == "foo" && meta[2].text == "The help.")
         #expect(meta[3].text == "counter")
