@@ -225,4 +225,36 @@ import Testing
         #expect(h2.stats.walUnknownRefSamples == 0)
         try h2.close()
     }
+
+    /// A bad frame in a middle segment cuts only that segment's tail; later segments still replay.
+    @Test func corruptMiddleSegmentKeepsLaterSegments() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        var opts = HeadOptions()
+        opts.walSegmentSize = 1024
+        opts.walSyncInterval = .zero  // fsync inside every commit: same results, just slower
+        let wd = dir.path + "/wal"
+        let h = try Head(dir: dir.path, options: opts, logger: quietLogger)
+        let want = try fill(h, batches: 200)
+        try h.close()
+        let segs = PosixFile.segmentIndices(wd)
+        #expect(segs.count > 10)
+        let mid = wd + "/" + PosixFile.segmentName(segs[segs.count / 2])
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: mid)))
+        let size = bytes.count
+        bytes[size - 5] ^= 0xFF  // inside the segment's last record
+        try Data(bytes).write(to: URL(fileURLWithPath: mid))
+
+        let log = LogCapture()
+        let h2 = try Head(dir: dir.path, options: opts, logger: log.logger)
+        let got = try dump(h2, [m(.equal, "__name__", "m")])
+        #expect(h2.stats.walCorruptions == 1)
+        #expect(log.messages(atLeast: .warning).contains { $0.contains("torn or corrupt") })
+        #expect(PosixFile.size(mid) < size)
+        // Only the samples of the cut record are missing: one commit (3 samples, one per series).
+        let lostTimes = Set(want.values.flatMap { $0.map(\.t) }).subtracting(got.values.flatMap { $0.map(\.t) })
+        #expect(lostTimes.count == 1)
+        for (k, v) in want { #expect(got[k]! == v.filter { !lostTimes.contains($0.t) }) }
+        try h2.close()
+    }
 }
