@@ -220,8 +220,10 @@ import Testing
         #expect(h.minValidTime == 3000)
         let got = try dump(h, [m(.equal, "__name__", "up")])
         #expect(got.keys.sorted() == [a.description])
-        #expect(got[a.description]!.first!.t == 2400)
-        #expect(got[a.description]!.count == 360)
+        // The chunk from 2400 is kept, but reads start at the head's minTime (older data is in a block).
+        #expect(got[a.description]!.first!.t == 3000)
+        #expect(got[a.description]!.count == 300)
+        #expect(h.chunksForBlock(mint: 0, maxt: 10_000)[0].chunks[0].minTime == 2400)
         let app2 = h.appender()
         #expect(throws: AppendError.outOfBounds) { try app2.append(ref: nil, labels: b, t: 2999, v: 1) }
         #expect(try h.querier(mint: 0, maxt: 10_000).labelValues("job", matchers: []) == ["a"])
