@@ -257,4 +257,28 @@ import Testing
         for (k, v) in want { #expect(got[k]! == v.filter { !lostTimes.contains($0.t) }) }
         try h2.close()
     }
+
+    /// Another appender commits to a series before its creator does: the series record goes with
+    /// the first commit, so replay keeps every sample.
+    @Test func seriesRecordPrecedesSamplesAcrossAppenders() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let h = try Head(dir: dir.path, logger: quietLogger)
+        let l: Labels = ["__name__": "race"]
+        let creator = h.appender()
+        try creator.append(ref: nil, labels: l, t: 1, v: 1)
+        let other = h.appender()
+        try other.append(ref: nil, labels: l, t: 2, v: 2)
+        try other.append(ref: nil, labels: l, t: 3, v: 3)
+        try other.commit()
+        try creator.commit()  // t=1 is now out of order: dropped at commit
+        let later = h.appender()
+        try later.append(ref: nil, labels: l, t: 4, v: 4)
+        try later.commit()
+        try h.close()
+        let h2 = try Head(dir: dir.path, logger: quietLogger)
+        #expect(try dump(h2, [m(.equal, "__name__", "race")])[l.description]?.map(\.t) == [2, 3, 4])
+        #expect(h2.stats.walUnknownRefSamples == 0)
+        try h2.close()
+    }
 }

@@ -24,11 +24,16 @@ struct MemSeries {
     /// Truncation epoch at creation; an empty series survives one truncation (an appender may
     /// still be about to commit to it).
     var epoch: UInt32
+    /// Whether a WAL write holding this series' record has succeeded. Until then every appender
+    /// touching the series logs the record too, so its samples never precede the record in the WAL
+    /// (another appender may commit before the creator, or the creator's write may fail).
+    var logged: Bool
 
-    init(labels: Labels, epoch: UInt32) {
+    init(labels: Labels, epoch: UInt32, logged: Bool = false) {
         self.labels = labels
         self.open = XORChunk(capacity: 64)
         self.epoch = epoch
+        self.logged = logged
     }
 
     var isEmpty: Bool { open.numSamples == 0 && closed.isEmpty }
