@@ -36,6 +36,9 @@ public struct XORChunk: Sendable {
     @usableFromInline var tDelta: UInt64 = 0
     @usableFromInline var leading: UInt8 = 0xff
     @usableFromInline var trailing: UInt8 = 0
+    /// Built from stored bytes without decoding (`init(sealed:…)`): the appender state is not
+    /// restored until the first `append`.
+    @usableFromInline var sealed = false
     /// Timestamp of the first sample (Int64.max when empty).
     @usableFromInline var _minTime: Timestamp = .max
     @inlinable public var minTime: Timestamp { _minTime }
@@ -79,6 +82,21 @@ public struct XORChunk: Sendable {
         _minTime = first
     }
 
+    /// Wraps encoded bytes whose time range is known without decoding them (the head's stored
+    /// chunks). Reading is as usual; the first `append` decodes to restore the appender state.
+    init(sealed bytes: [UInt8], minTime: Timestamp, maxTime: Timestamp) {
+        w = BitWriter(bytes: bytes, free: 0)
+        num = bytes.count >= 2 ? UInt16(bytes[0]) << 8 | UInt16(bytes[1]) : 0
+        t = maxTime
+        _minTime = minTime
+        sealed = true
+    }
+
+    @usableFromInline
+    mutating func unseal() {
+        self = (try? XORChunk(bytes: w.bytes)) ?? XORChunk()
+    }
+
     /// The encoded chunk: 2-byte header and bit stream (the last byte may be partly filled).
     @inlinable public var bytes: [UInt8] { w.bytes }
 
@@ -88,7 +106,16 @@ public struct XORChunk: Sendable {
     @inlinable public var maxTime: Timestamp { num == 0 ? .min : t }
 
     /// The last sample appended, if any.
-    @inlinable public var last: Sample? { num == 0 ? nil : Sample(t: t, v: Double(bitPattern: vBits)) }
+    public var last: Sample? {
+        if num == 0 { return nil }
+        if sealed {
+            var it = iterator()
+            var s: Sample?
+            while it.next() { s = it.at }
+            return s
+        }
+        return Sample(t: t, v: Double(bitPattern: vBits))
+    }
 
     /// A fresh iterator over a snapshot of the chunk.
     public func iterator() -> XORIterator { XORIterator(bytes: w.bytes) }
@@ -97,6 +124,7 @@ public struct XORChunk: Sendable {
     /// round-trips. Value bits are preserved exactly (NaN payloads, the stale marker).
     @inlinable
     public mutating func append(t: Timestamp, v: Double) {
+        if sealed { unseal() }
         let bits = v.bitPattern
         switch num {
         case 0:
