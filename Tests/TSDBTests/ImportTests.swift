@@ -133,3 +133,34 @@ func importBytes(_ text: String, _ dir: String) throws -> BlockImport.Result {
         #expect(d.append(t: 999 * 5_000, v: 2) == .duplicateDifferentValue)
     }
 }
+
+@Suite struct AnalyzeTests {
+    @Test func analyzeReportsBlocksAndCardinality() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        var text = ""
+        for i in 0..<6 {
+            for k in 0..<3 { text += "req_total{job=\"api\",instance=\"h\(i)\"} \(k) \(7200 + k * 60)\n" }
+        }
+        text += "up{job=\"db\",instance=\"h0\"} 1 7200\n# EOF\n"
+        let r = try importBytes(text, dir)
+        #expect(r.blocks.count == 1)
+        let a = try TSDBAnalysis(dir: dir)
+        #expect(a.series == 7)
+        #expect(a.labelNames == 3)
+        #expect(a.postings == 6 + 2 + 2)  // instance h0..h5, job api/db, __name__ req_total/up
+        #expect(a.postingsEntries == 21)
+        #expect(a.labelCardinality.map { "\($0.0)=\($0.1)" } == ["instance=6", "__name__=2", "job=2"])
+        #expect(a.commonPairs.prefix(2).map { "\($0.0) \($0.1)" } == ["__name__=req_total 6", "job=api 6"])
+        #expect(a.metricCardinality.map { "\($0.0)=\($0.1)" } == ["req_total=6", "up=1"])
+        let text2 = a.render(limit: 2)
+        #expect(text2.hasPrefix("Blocks: 1\nBLOCK ULID"))
+        #expect(text2.contains("Samples: 19\n"))
+        #expect(text2.contains("Time range: 7200000 .. 7320001 (2m0.001s)\n"))
+        #expect(text2.contains("Series: 7\n"))
+        #expect(text2.contains("Highest cardinality labels:\n6 instance\n2 __name__\n\n"))
+        #expect(text2.contains("Most common label pairs:\n6 __name__=req_total\n6 job=api\n"))
+        #expect(formatDuration(7_200_000) == "2h0m0s")
+        #expect(formatDuration(7_170_001) == "1h59m30.001s")
+    }
+}
