@@ -15,9 +15,7 @@ public enum Printer {
     static func write(_ e: Expr, into o: inout String) {
         switch e {
         case .number(let v, _): o += PromFloat.formatF(v)
-        case .string(let s, _):
-            // U+FFFD stands for bytes that were not UTF-8 (`\xff`); escaped so the output re-parses.
-            o += GoQuote.quote(s, escapeReplacement: true)
+        case .string(let s, _): o += GoQuote.quote(s)
         case .paren(let inner, _):
             o += "("
             write(inner, into: &o)
@@ -116,7 +114,7 @@ public enum Printer {
 
     /// labels.Matcher.String(): the name quoted unless it is a plain identifier.
     static func matcherString(_ m: LabelMatcher) -> String {
-        (needsQuoting(m.name) ? GoQuote.quote(m.name) : m.name) + m.type.rawValue + GoQuote.quote(m.value, escapeReplacement: true)
+        (needsQuoting(m.name) ? GoQuote.quote(m.name) : m.name) + m.type.rawValue + GoQuote.quote(m.value)
     }
 
     static func needsQuoting(_ name: String) -> Bool {
