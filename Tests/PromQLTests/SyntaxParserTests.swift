@@ -307,3 +307,16 @@ import Testing
         #expect(Functions.named("histogram_fraction")?.argTypes == [.scalar, .scalar, .vector])
     }
 }
+
+@Suite struct SyntaxPrettyTests {
+    @Test(arguments: SyntaxOraclePrettyCases.all.indices)
+    func prettyMatchesFormatQuery(_ i: Int) throws {
+        let (q, expected) = SyntaxOraclePrettyCases.all[i]
+        #expect(Printer.pretty(try Parser.parseExpr(q)) == expected)
+    }
+
+    @Test func shortExpressionsStayOnOneLine() throws {
+        let q = "sum by (job) (rate(http_requests_total{job=\"api\"}[5m]))"
+        #expect(Printer.pretty(try Parser.parseExpr(q)) == q)
+    }
+}
