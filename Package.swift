@@ -29,6 +29,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"],
+                    resources: [.copy("testdata")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -94,3 +94,30 @@ public final class PromQLTestRunner: Sendable {
         }
     }
 }
+
+extension PromQLTestRunner {
+    /// Runs a script file.
+    public func run(file path: String) async -> TestFileResult {
+        let name = String(path.split(separator: "/").last ?? Substring(path))
+        guard let text = readTextFile(path) else {
+            var r = TestFileResult(name: name)
+            r.scriptError = "cannot read \(path)"
+            return r
+        }
+        return await run(script: text, name: name)
+    }
+
+    /// Per-file and total counts, one line each.
+    public static func summary(_ results: [TestFileResult]) -> String {
+        var lines: [String] = []
+        var p = 0, f = 0, se = 0, sn = 0
+        for r in results {
+            let e = r.skipped(skipExperimental), n = r.skipped(skipNativeHistograms)
+            lines.append("\(r.name): passed \(r.passed), failed \(r.failed), skipped \(e + n) (experimental \(e), native histograms \(n))\(r.scriptError.map { " SCRIPT ERROR: \($0)" } ?? "")")
+            p += r.passed; f += r.failed; se += e; sn += n
+        }
+        let pct = p + f > 0 ? Double(p) * 100 / Double(p + f) : 0
+        lines.append("total: passed \(p), failed \(f), skipped \(se + sn) (experimental \(se), native histograms \(sn)); pass rate \(PromFloat.formatF((pct * 100).rounded() / 100))% of \(p + f) non-skipped evals")
+        return lines.joined(separator: "\n")
+    }
+}
