@@ -157,6 +157,26 @@ public final class Engine: Sendable {
         self.gate = QueryGate(limit: max(1, options.maxConcurrency))
     }
 
+    /// Parses and evaluates `query` at `time` (ms). Parse errors throw `.badData` with
+    /// Prometheus's text (`1:14: parse error: …`).
+    public func instantQuery(_ q: any Queryable, query: String, time: Timestamp) async throws -> QueryResult {
+        try await instantQuery(q, expr: try parse(query), time: time)
+    }
+
+    /// Parses and evaluates `query` over [start, end] every `step` ms.
+    public func rangeQuery(_ q: any Queryable, query: String, start: Timestamp, end: Timestamp, step: Int64) async throws -> QueryResult {
+        try await rangeQuery(q, expr: try parse(query), start: start, end: end, step: step)
+    }
+
+    /// Parses with this engine's options (experimental functions refused unless enabled).
+    public func parse(_ query: String) throws -> Expr {
+        do {
+            return try Parser.parseExpr(query, options: ParserOptions(enableExperimentalFunctions: options.enableExperimentalFunctions))
+        } catch {
+            throw PromQLError.badData(error.description)
+        }
+    }
+
     /// Evaluates `expr` at `time` (ms).
     public func instantQuery(_ q: any Queryable, expr: Expr, time: Timestamp) async throws -> QueryResult {
         try await run(q, expr: expr, start: time, end: time, step: 0)

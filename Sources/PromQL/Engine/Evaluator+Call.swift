@@ -6,22 +6,6 @@ func unwrapParens(_ e: Expr) -> Expr {
     return e
 }
 
-extension Expr {
-    var positionRange: PositionRange {
-        switch self {
-        case .number(_, let p), .string(_, let p), .paren(_, let p), .unary(_, _, let p): return p
-        case .vectorSelector(let v): return v.position
-        case .matrixSelector(let m): return m.position
-        case .subquery(let s): return s.position
-        case .aggregate(let a): return a.position
-        case .call(let c): return c.position
-        case .binary(let b):
-            let l = b.lhs.positionRange, r = b.rhs.positionRange
-            return PositionRange(start: l.start, end: r.end)
-        }
-    }
-}
-
 extension Evaluator {
     func evalCall(_ c: Call) throws -> EvalValue {
         let name = c.function.name
@@ -32,6 +16,11 @@ extension Evaluator {
                 dropNames(&m)
                 return .vector(try finishDropped(m))
             }
+            // Any other argument: its samples carry the evaluation time.
+            var m = try evalVector(c.args[0])
+            for i in m.indices { for j in m[i].points.indices { m[i].points[j].v = Double(m[i].points[j].t) / 1000 } }
+            dropNames(&m)
+            return .vector(try finishDropped(m))
         case "label_replace": return .vector(try evalLabelReplace(c))
         case "label_join": return .vector(try evalLabelJoin(c))
         case "absent_over_time": return .vector(try evalAbsentOverTime(c))

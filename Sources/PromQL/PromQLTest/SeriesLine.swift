@@ -121,11 +121,7 @@ func scanNumber(_ s: Substring) -> (Double, Substring)? {
         return (sign * v, body.dropFirst(word.count))
     }
     _ = hadSign
-    if body.hasPrefix("0x") || body.hasPrefix("0X") {
-        let hex = body.dropFirst(2).prefix { $0.isHexDigit }
-        guard let n = UInt64(hex, radix: 16) else { return nil }
-        return (sign * Double(n), body.dropFirst(2 + hex.count))
-    }
+    // No hex here: in series values `0x10` means "0 repeated 10 times".
     var j = body.startIndex
     var sawDigit = false
     while j < body.endIndex && (body[j].isASCII && body[j].isNumber) { j = body.index(after: j); sawDigit = true }
