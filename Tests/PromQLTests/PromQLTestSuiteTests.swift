@@ -84,6 +84,7 @@ import Testing
         }
         if ProcessInfo.processInfo.environment["PROMQLTEST_VERBOSE"] != nil {
             for r in results { for f in r.failures { print("FAIL \(r.name):\(f.line) \(f.message)") } }
+            for r in results { for (line, o) in r.evals { if case .skipped(let why) = o { print("SKIP \(r.name):\(line) \(why)") } } }
         }
     }
 }

@@ -13,9 +13,8 @@ extension PromQLTestRunner {
         for f in ["histogram_count(", "histogram_sum(", "histogram_avg(", "histogram_stddev(", "histogram_stdvar("] where text.contains(f) {
             return Self.skipNativeHistograms
         }
-        if let expr {
-            let names = state.histogramNames.union(state.nhcbNames)
-            if !names.isEmpty && selectsAny(expr, names) { return Self.skipNativeHistograms }
+        if let expr, !state.histogramSeries.isEmpty, selectsAny(expr, state.histogramSeries) {
+            return Self.skipNativeHistograms
         }
         return nil
     }
@@ -43,8 +42,8 @@ extension PromQLTestRunner {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
     }
 
-    /// Whether any selector in `e` can select a series named in `names`.
-    func selectsAny(_ e: Expr, _ names: Set<String>) -> Bool {
+    /// Whether any selector in `e` selects one of the native-histogram series.
+    func selectsAny(_ e: Expr, _ names: Set<Labels>) -> Bool {
         switch e {
         case .vectorSelector(let vs): return selectorMatches(vs, names)
         case .matrixSelector(let ms): return selectorMatches(ms.vector, names)
@@ -57,10 +56,8 @@ extension PromQLTestRunner {
         }
     }
 
-    func selectorMatches(_ vs: VectorSelector, _ names: Set<String>) -> Bool {
-        let nameMatchers = vs.matchers.filter { $0.name == LabelName.metricName }
-        if nameMatchers.isEmpty { return true }
-        return names.contains { n in nameMatchers.allSatisfy { $0.matches(n) } }
+    func selectorMatches(_ vs: VectorSelector, _ series: Set<Labels>) -> Bool {
+        series.contains { vs.matchers.matches($0) }
     }
 
     func runEval(_ e: EvalCommand, storage: MemoryStorage, state: LoadState) async -> EvalOutcome {

@@ -73,21 +73,25 @@ public final class PromQLTestRunner: Sendable {
     }
 
     struct LoadState {
-        var histogramNames = Set<String>()
-        var nhcbNames = Set<String>()
+        /// Series holding native histogram samples (loaded `{{…}}` values or NHCB conversions).
+        var histogramSeries = Set<Labels>()
     }
 
     func load(_ l: LoadCommand, into storage: MemoryStorage, state: inout LoadState) {
         for (labels, values) in l.series {
             var samples: [Sample] = []
             for (i, v) in values.enumerated() where !v.omitted {
-                if v.histogram { state.histogramNames.insert(labels.metricName); continue }
+                if v.histogram { state.histogramSeries.insert(labels); continue }
                 samples.append(Sample(t: Int64(i) * l.interval, v: v.value))
             }
             if l.withNHCB {
+                // The converted NHCB series: base name, without `le`.
                 let n = labels.metricName
                 for suffix in ["_bucket", "_sum", "_count"] where n.hasSuffix(suffix) {
-                    state.nhcbNames.insert(String(n.dropLast(suffix.count)))
+                    var b = LabelsBuilder(labels)
+                    b.set(LabelName.metricName, String(n.dropLast(suffix.count)))
+                    b.delete(LabelName.bucket)
+                    state.histogramSeries.insert(b.labels())
                 }
             }
             if !samples.isEmpty { storage.add(labels, samples) }
