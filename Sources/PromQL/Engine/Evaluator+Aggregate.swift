@@ -129,7 +129,7 @@ extension Evaluator {
 
     func warnQuantile(_ q: Double, _ a: AggregateExpr) {
         let pos = a.param.map { posString($0.positionRange) } ?? posString(a.position)
-        ctx.annotations.warn("PromQL warning: quantile value should be between 0 and 1, got \(PromFloat.formatG(q)) (\(pos))")
+        ctx.warn("quantile value should be between 0 and 1, got \(PromFloat.formatG(q))", pos)
     }
 
     /// Output labels of a group: `by` keeps the listed labels, `without` drops them and the name.

@@ -96,7 +96,7 @@ extension Evaluator {
         case "sort", "sort_desc":
             let m = try evalVector(c.args[0])
             if numSteps > 1 {
-                ctx.annotations.warn("PromQL warning: sort is ineffective for range queries since results always ordered by labels (\(posString(c.position)))")
+                ctx.warn("sort is ineffective for range queries since results are always ordered by labels", posString(c.position))
             }
             let desc = name == "sort_desc"
             return .vector(try rangeEval([m], checkDuplicates: false) { _, _, vecs, out in

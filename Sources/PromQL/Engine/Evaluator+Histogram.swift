@@ -15,7 +15,7 @@ extension Evaluator {
             let leStr = s.labels.get(LabelName.bucket)
             guard let ub = parseGoFloat(leStr) else {
                 let name = delayedNameRemoval ? s.labels.metricName : ""
-                ctx.annotations.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of \"\(leStr)\" for metric name \"\(name)\" (\(posString(arg.positionRange)))")
+                ctx.warn("bucket label \"le\" is missing or has a malformed value of \(goQuote(leStr))" + (name.isEmpty ? "" : " for metric name \(goQuote(name))"), posString(arg.positionRange))
                 continue
             }
             let key = s.labels.dropping([LabelName.bucket])
@@ -37,15 +37,16 @@ extension Evaluator {
         return try rangeEval([m]) { step, t, vecs, out in
             let q = qs[step]
             if q.isNaN || q < 0 || q > 1 {
-                ctx.annotations.warn("PromQL warning: quantile value should be between 0 and 1, got \(PromFloat.formatG(q)) (\(posString(c.args[0].positionRange)))")
+                ctx.warn("quantile value should be between 0 and 1, got \(PromFloat.formatG(q))", posString(c.args[0].positionRange))
             }
             groupBuckets(vecs[0], arg, into: &groups, index: &index)
             for (labels, buckets) in groups where !buckets.isEmpty {
                 var b = buckets
                 let r = bucketQuantile(q, &b)
-                if r.forcedMonotonic {
+                if let m = r.monotonicity {
                     let name = delayedNameRemoval ? labels.metricName : ""
-                    ctx.annotations.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \"\(name)\" (\(posString(arg.positionRange)))")
+                    ctx.monotonicityInfo(metric: name, pos: posString(arg.positionRange), ts: t,
+                                         minBucket: m.minBucket, maxBucket: m.maxBucket, maxDiff: m.maxDiff)
                 }
                 out.append(VSample(labels: delayedNameRemoval ? labels : labels.withoutName(), f: r.value, dropName: true))
             }
@@ -88,13 +89,20 @@ func sortAndCoalesce(_ buckets: inout [Bucket]) {
     buckets = out
 }
 
-/// Prometheus `BucketQuantile` over classic buckets, with the monotonicity fix.
-func bucketQuantile(_ q: Double, _ buckets: inout [Bucket]) -> (value: Double, forcedMonotonic: Bool) {
-    if q.isNaN { return (.nan, false) }
-    if q < 0 { return (-.infinity, false) }
-    if q > 1 { return (.infinity, false) }
+struct MonotonicityFix {
+    var minBucket = Double.infinity
+    var maxBucket = -Double.infinity
+    var maxDiff = 0.0
+}
+
+/// Prometheus `BucketQuantile` over classic buckets, with the monotonicity fix (reported when
+/// it had to be applied).
+func bucketQuantile(_ q: Double, _ buckets: inout [Bucket]) -> (value: Double, monotonicity: MonotonicityFix?) {
+    if q.isNaN { return (.nan, nil) }
+    if q < 0 { return (-.infinity, nil) }
+    if q > 1 { return (.infinity, nil) }
     buckets.sort { $0.upperBound < $1.upperBound }
-    guard let last = buckets.last, last.upperBound == .infinity else { return (.nan, false) }
+    guard let last = buckets.last, last.upperBound == .infinity else { return (.nan, nil) }
     sortAndCoalesce(&buckets)
     let forced = ensureMonotonic(&buckets, tolerance: 1e-12)
     if buckets.count < 2 { return (.nan, forced) }
@@ -121,8 +129,8 @@ func bucketQuantile(_ q: Double, _ buckets: inout [Bucket]) -> (value: Double, f
     return (bucketStart + (bucketEnd - bucketStart) * (rank / count), forced)
 }
 
-func ensureMonotonic(_ buckets: inout [Bucket], tolerance: Double) -> Bool {
-    var forced = false
+func ensureMonotonic(_ buckets: inout [Bucket], tolerance: Double) -> MonotonicityFix? {
+    var forced: MonotonicityFix? = nil
     var prev = buckets[0].count
     for i in 1..<buckets.count {
         let curr = buckets[i].count
@@ -133,7 +141,11 @@ func ensureMonotonic(_ buckets: inout [Bucket], tolerance: Double) -> Bool {
         }
         if curr < prev {
             buckets[i].count = prev
-            forced = true
+            var f = forced ?? MonotonicityFix()
+            f.minBucket = min(f.minBucket, buckets[i].upperBound)
+            f.maxBucket = max(f.maxBucket, buckets[i].upperBound)
+            f.maxDiff = max(f.maxDiff, prev - curr)
+            forced = f
             continue
         }
         prev = curr

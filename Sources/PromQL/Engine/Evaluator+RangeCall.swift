@@ -28,6 +28,7 @@ extension Evaluator {
         }
         let name = c.function.name
         let keepName = name == "last_over_time" || name == "first_over_time"
+        let isQuantile = name == "quantile_over_time"
         var out = EvalMatrix()
         var buf: [Sample] = []
         func run(labels: Labels, inputDropName: Bool, samples: [Sample], range: Int64, at: AtModifier?, offset: Int64) throws {
@@ -46,6 +47,9 @@ extension Evaluator {
                     if hi == lo { continue }
                     let w = RangeWindow(samples: UnsafeBufferPointer(rebasing: all[lo..<hi]), ts: ts,
                                         rangeStart: mint, rangeEnd: ref, range: range, param: params[step])
+                    if isQuantile, w.param.isNaN || w.param < 0 || w.param > 1 {
+                        ctx.warn("quantile value should be between 0 and 1, got \(PromFloat.formatG(w.param))", posString(c.args[0].positionRange))
+                    }
                     if let v = fn(w) {
                         if pts.isEmpty { pts.reserveCapacity(numSteps - step) }
                         pts.append(Sample(t: ts, v: v))
@@ -62,7 +66,7 @@ extension Evaluator {
                 let metric = labels.metricName
                 if !metric.isEmpty && !metric.hasSuffix("_total") && !metric.hasSuffix("_sum") &&
                     !metric.hasSuffix("_count") && !metric.hasSuffix("_bucket") {
-                    ctx.annotations.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"\(metric)\" (\(posString(c.args[idx].positionRange)))")
+                    ctx.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(goQuote(metric))", posString(c.args[idx].positionRange))
                 }
             }
         }

@@ -59,7 +59,9 @@ final class QueryContext {
     /// Top-level query start and end (for `@ start()` / `@ end()`).
     let queryStart: Int64
     let queryEnd: Int64
-    var annotations = Annotations()
+    private var annos: [String: (warn: Bool, text: String)] = [:]
+    private var annoOrder: [String] = []
+    private var monotonicity: [String: MonotonicityInfo] = [:]
     var currentSamples = 0
     private var ticks = 0
     private var selectCache: [SelectKey: [any Series]] = [:]
@@ -101,6 +103,47 @@ final class QueryContext {
         if currentSamples > options.maxSamples { throw EvalError(.tooManySamples) }
     }
 
+    /// Adds a warning (`PromQL warning: …`); like Prometheus, the same message is kept once
+    /// (the last position wins).
+    func warn(_ msg: String, _ pos: String) { add(true, "PromQL warning: " + msg, pos) }
+
+    /// Adds an info annotation (`PromQL info: …`).
+    func info(_ msg: String, _ pos: String) { add(false, "PromQL info: " + msg, pos) }
+
+    private func add(_ warn: Bool, _ msg: String, _ pos: String) {
+        if annos[msg] == nil { annoOrder.append(msg) }
+        annos[msg] = (warn, "\(msg) (\(pos))")
+    }
+
+    /// histogram_quantile's forced-monotonicity info, merged over steps as Prometheus does.
+    func monotonicityInfo(metric: String, pos: String, ts: Int64, minBucket: Double, maxBucket: Double, maxDiff: Double) {
+        if var m = monotonicity[metric] {
+            m.minTs = min(m.minTs, ts); m.maxTs = max(m.maxTs, ts)
+            m.minBucket = min(m.minBucket, minBucket); m.maxBucket = max(m.maxBucket, maxBucket)
+            m.maxDiff = max(m.maxDiff, maxDiff); m.count += 1; m.pos = pos
+            monotonicity[metric] = m
+        } else {
+            monotonicity[metric] = MonotonicityInfo(pos: pos, minTs: ts, maxTs: ts, minBucket: minBucket, maxBucket: maxBucket, maxDiff: maxDiff, count: 0)
+            annoOrder.append("\u{0}mono:" + metric)
+        }
+    }
+
+    var annotations: Annotations {
+        var a = Annotations()
+        for k in annoOrder {
+            if k.hasPrefix("\u{0}mono:") {
+                let metric = String(k.dropFirst(6))
+                guard let m = monotonicity[metric] else { continue }
+                let name = metric.isEmpty ? "" : " for metric name \(goQuote(metric))"
+                a.infos.append("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)\(name), from buckets \(PromFloat.formatG(m.minBucket)) to \(PromFloat.formatG(m.maxBucket)), with a max diff of \(formatG2(m.maxDiff)), over \(m.count + 1) samples from \(rfc3339(m.minTs)) to \(rfc3339(m.maxTs)) (\(m.pos))")
+                continue
+            }
+            guard let e = annos[k] else { continue }
+            if e.warn { a.warnings.append(e.text) } else { a.infos.append(e.text) }
+        }
+        return a
+    }
+
     func atTime(_ at: AtModifier?) -> Int64? {
         switch at {
         case nil: return nil
@@ -109,4 +152,79 @@ final class QueryContext {
         case .end: return queryEnd
         }
     }
+}
+
+struct MonotonicityInfo {
+    var pos: String
+    var minTs: Int64
+    var maxTs: Int64
+    var minBucket: Double
+    var maxBucket: Double
+    var maxDiff: Double
+    var count: Int
+}
+
+/// Go's `%q` for a label value or metric name.
+func goQuote(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        default:
+            if u.value < 0x20 || u.value == 0x7F { out += "\\x" + String(u.value, radix: 16).leftPad(2) } else { out.unicodeScalars.append(u) }
+        }
+    }
+    return out + "\""
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}
+
+/// Go's `%.2g`.
+func formatG2(_ v: Double) -> String {
+    if v.isNaN { return "NaN" }
+    if v.isInfinite { return v < 0 ? "-Inf" : "+Inf" }
+    if v == 0 { return "0" }
+    let exp = Int((abs(v)).log10Floor)
+    // Round to 2 significant digits first (may bump the exponent).
+    let scale = pow10(1 - exp)
+    var r = (v * scale).rounded(.toNearestOrEven) / scale
+    var e = Int(abs(r).log10Floor)
+    if e != exp { r = (v * pow10(1 - e)).rounded(.toNearestOrEven) / pow10(1 - e); e = Int(abs(r).log10Floor) }
+    if e < -4 || e >= 2 {
+        let mant = r / pow10(e)
+        var m = PromFloat.formatF(mant)
+        if m.hasSuffix(".0") { m.removeLast(2) }
+        return m + "e" + (e < 0 ? "-" : "+") + String(abs(e)).leftPad(2)
+    }
+    return PromFloat.formatG(r)
+}
+
+func pow10(_ e: Int) -> Double {
+    var r = 1.0
+    if e >= 0 { for _ in 0..<e { r *= 10 } } else { for _ in 0..<(-e) { r /= 10 } }
+    return r
+}
+
+extension Double {
+    var log10Floor: Double {
+        var e = 0.0
+        var x = self
+        if x >= 1 { while x >= 10 { x /= 10; e += 1 } } else { while x < 1 { x *= 10; e -= 1 } }
+        return e
+    }
+}
+
+/// RFC 3339 (UTC, seconds) of a millisecond timestamp, as Go's time.RFC3339.
+func rfc3339(_ ms: Int64) -> String {
+    let s = floorDiv(ms, 1000)
+    let d = civil(s)
+    let sod = floorMod(s, 86400)
+    func p2(_ x: Int64) -> String { String(x).leftPad(2) }
+    return "\(String(d.year).leftPad(4))-\(p2(d.month))-\(p2(d.day))T\(p2(sod / 3600)):\(p2(sod % 3600 / 60)):\(p2(sod % 60))Z"
 }

@@ -73,6 +73,7 @@ extension PromQLTestRunner {
             do {
                 let res = try await engine.rangeQuery(storage, expr: expr, start: e.start, end: e.end, step: e.step)
                 if e.fail { return .failed("expected error evaluating query but got none") }
+                if let err = checkAnnotations(e, res.annotations) { return .failed(err) }
                 if let err = compare(e, res.value, start: e.start, end: e.end, step: e.step) { return .failed(err) }
                 return .passed
             } catch {
@@ -94,6 +95,9 @@ extension PromQLTestRunner {
                 return .failed("error evaluating query\(i > 0 ? " (@ variant at \(t))" : ""): \(error)")
             }
             if e.fail { return .failed("expected error evaluating query but got none") }
+            if let err = checkAnnotations(e, res.annotations) {
+                return .failed(i > 0 ? "@ variant at \(t)ms: \(err)" : err)
+            }
             if let err = compare(e, res.value, start: e.start, end: e.end, step: e.step) {
                 return .failed(i > 0 ? "@ variant at \(t)ms: \(err)" : err)
             }
@@ -114,6 +118,31 @@ extension PromQLTestRunner {
             }
         }
         return .passed
+    }
+
+    /// Prometheus's `checkAnnotations`: expected warn/info annotations must all be present and
+    /// every actual one expected; no_warn/no_info forbid them.
+    func checkAnnotations(_ e: EvalCommand, _ a: Annotations) -> String? {
+        func matches(_ x: ExpectLine, _ s: String) -> Bool {
+            guard let mode = x.mode, let text = x.text else { return true }
+            if mode == "msg" { return s == text }
+            guard let r = try? Regex(text) else { return false }
+            return (try? r.firstMatch(in: s)) != nil
+        }
+        for (kind, actual, name) in [(ExpectKind.warn, a.warnings, "warn"), (.info, a.infos, "info")] {
+            let exp = e.expects.filter { $0.kind == kind }
+            if exp.isEmpty { continue }
+            if actual.isEmpty { return "expected \(name) annotations but none were found" }
+            for x in exp where !actual.contains(where: { matches(x, $0) }) {
+                return "expected \(name) annotation matching \"\(x.text ?? "")\" but found: \(actual)"
+            }
+            for s in actual where !exp.contains(where: { matches($0, s) }) {
+                return "unexpected \(name) annotation \"\(s)\""
+            }
+        }
+        if e.expects.contains(where: { $0.kind == .noWarn }) && !a.warnings.isEmpty { return "unexpected warning annotations: \(a.warnings)" }
+        if e.expects.contains(where: { $0.kind == .noInfo }) && !a.infos.isEmpty { return "unexpected info annotations: \(a.infos)" }
+        return nil
     }
 
     /// nil when the error matches the expectation, else the mismatch message.
