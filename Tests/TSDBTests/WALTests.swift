@@ -344,4 +344,22 @@ import Testing
         #expect(h2.stats.walUnknownRefSamples == 0)
         try h2.close()
     }
+
+    /// A record bigger than the reader's 1 MiB buffer (one commit of 120k samples) replays.
+    @Test func hugeRecordReplays() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let h = try Head(dir: dir.path, logger: quietLogger)
+        let app = h.appender()
+        let l: Labels = ["__name__": "big"]
+        for i in 0..<120_000 { try app.append(ref: nil, labels: l, t: Int64(i), v: Double(i) * 0.5) }
+        try app.commit()
+        try h.close()
+        #expect(PosixFile.size(dir.path + "/wal/00000000") > 1 << 20)
+        let h2 = try Head(dir: dir.path, logger: quietLogger)
+        let got = try dump(h2, [m(.equal, "__name__", "big")])[l.description] ?? []
+        #expect(got.count == 120_000)
+        #expect(got.last == Sample(t: 119_999, v: 59_999.5))
+        try h2.close()
+    }
 }
