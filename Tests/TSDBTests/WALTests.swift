@@ -171,6 +171,8 @@ import Testing
         try h.truncate(before: 300_000)
         let cp = try #require(Checkpoint.last(in: wd))
         #expect(PosixFile.segmentIndices(wd).allSatisfy { $0 > cp.index })
+        #expect(h.stats.truncations == 1 && h.stats.checkpointCreations == 1)
+        #expect(h.stats.walSegmentCurrent == cp.index + 1)
         #expect(h.stats.series == 3)
         #expect(try dump(h, [m(.equal, "gone", "yes")]).isEmpty)
 
