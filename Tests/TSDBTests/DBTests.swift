@@ -135,3 +135,29 @@ func appendRange(_ db: DB, _ series: [Labels], from: Int64, to: Int64, step: Int
         try db.close()
     }
 }
+
+@Suite struct DBStatusTests {
+    @Test func statusReportsHeadCardinalityAndStats() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        let db = try DB(dir: dir, options: dbOptions(), logger: quietLogger)
+        var series: [Labels] = []
+        for i in 0..<5 { series.append(["__name__": "req", "code": "\(200 + i % 2)", "inst": "host\(i)"]) }
+        series.append(["__name__": "up", "inst": "host0"])
+        try appendRange(db, series, from: 1000, to: 10_000, step: 1000)
+        let st = db.status(limit: 2)
+        #expect(st.numSeries == 6)
+        #expect(st.numLabelPairs == 2 + 2 + 5)
+        #expect(st.minTime == 1000 && st.maxTime == 10_000)
+        #expect(st.seriesCountByMetricName == [.init("req", 5), .init("up", 1)])
+        #expect(st.labelValueCountByLabelName == [.init("inst", 5), .init("__name__", 2)])
+        #expect(st.memoryInBytesByLabelName == [.init("inst", 25), .init("code", 6)])
+        #expect(st.seriesCountByLabelValuePair == [.init("__name__=req", 5), .init("code=200", 3)])
+        let s = db.stats
+        #expect(s.blocksLoaded == 0)
+        #expect(s.head.series == 6)
+        #expect(s.lowestTimestamp == 1000)
+        #expect(s.headBytes > 0)
+        try db.close()
+    }
+}
