@@ -84,6 +84,26 @@ func appendRange(_ db: DB, _ series: [Labels], from: Int64, to: Int64, step: Int
         try db2.close()
     }
 
+    @Test func repeatedHeadCompactionThenLeveledCompaction() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        let db = try DB(dir: dir, options: dbOptions(), logger: quietLogger)
+        try appendRange(db, [a, b], from: 0, to: 13 * hour, step: 60_000)
+        let before = try dump(db, [m(.equal, "__name__", "m")])
+        try db.compact()
+        // Head windows [0,2h) … [8h,10h) persisted (10h..13h = 3h is not > 3h); then the three
+        // 2h blocks filling [0,6h) were merged into one level-2 block.
+        #expect(db.blocks.map { [$0.minTime / hour, $0.maxTime / hour] } == [[0, 6], [6, 8], [8, 10]])
+        #expect(db.blocks.map(\.meta.compaction.level) == [2, 1, 1])
+        #expect(db.head.minTime == 10 * hour)
+        #expect(db.stats.headCompactions == 5)
+        #expect(db.stats.compactionsTotal == 6)
+        #expect(try dump(db, [m(.equal, "__name__", "m")]) == before)
+        let names = try FS.list(dir).filter { ULID(string: $0) != nil }
+        #expect(names.count == 3)
+        try db.close()
+    }
+
     @Test func queryMergesOverlappingBlockAndHeadWithoutDuplicates() throws {
         let dir = makeTempDir()
         defer { try? FS.removeAll(dir) }
