@@ -223,6 +223,8 @@ import Testing
         #expect(!PromQLString.isValidUTF8(s))
         #expect(PromQLString.bytes(s) == [0x61, 0xC5, 0x7A])
         #expect(PromQLString.quote(s) == "\"a\\xc5z\"")
+        #expect(PromQLString.lossy(s) == "a\u{FFFD}z")
+        #expect(s.unicodeScalars.contains("\u{FFFD}"))
         guard case .string(let ok, _) = try Parser.parseExpr("\"\\xc3\\xa9\"") else { Issue.record(); return }
         #expect(ok == "é")
         #expect(PromQLString.isValidUTF8(ok))
