@@ -253,16 +253,16 @@ struct Lexer {
         case Lexer.ch(":"):
             emit(.colon)
             if !gotDuration {
-                // Prometheus emits the colon, then fails on the next read.
-                return errorOnNext("unexpected colon before duration in duration expression")
+                // Prometheus's errorf overwrites the colon just emitted.
+                return errorf("unexpected colon before duration in duration expression")
             }
-            if gotColon { return errorOnNext("unexpected repeated colon in duration expression") }
+            if gotColon { return errorf("unexpected repeated colon in duration expression") }
             gotColon = true
         case Lexer.ch("("): emit(.leftParen); parenDepth += 1
         case Lexer.ch(")"):
             emit(.rightParen)
             parenDepth -= 1
-            if parenDepth < 0 { return errorOnNext("unexpected right parenthesis ')'") }
+            if parenDepth < 0 { return errorf("unexpected right parenthesis ')'") }
         case _ where Lexer.isSpace(r): skipSpaces()
         case Lexer.ch("+"): emit(.add)
         case Lexer.ch("-"): emit(.sub)
@@ -282,11 +282,6 @@ struct Lexer {
             return errorf("unexpected character in duration expression: \(GoQuote.quoteRune(r))")
         }
         return .durationExpr
-    }
-
-    /// Prometheus's errorf overwrites the item just emitted; the error token replaces it.
-    private mutating func errorOnNext(_ msg: String) -> State {
-        return errorf(msg)
     }
 
     private mutating func skipSpaces() {
