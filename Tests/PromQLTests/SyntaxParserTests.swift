@@ -322,3 +322,23 @@ import Testing
         #expect(Printer.pretty(try Parser.parseExpr(q)) == q)
     }
 }
+
+@Suite struct SyntaxWalkTests {
+    @Test func extractsSelectorsInOrder() throws {
+        let e = try Parser.parseExpr("sum by (a) (rate(x{j=\"1\"}[5m])) / on (a) group_left topk(3, y offset 1m) + count_values(\"v\", max_over_time(z[1h:]))")
+        #expect(e.selectors.map { $0.map(\.description) } == [
+            ["j=\"1\"", "__name__=\"x\""], ["__name__=\"y\""], ["__name__=\"z\""],
+        ])
+    }
+
+    @Test func inspectGivesPathsAndCanPrune() throws {
+        let e = try Parser.parseExpr("-(a + b) * rate(c[5m])")
+        var depths: [Int] = []
+        e.inspect { _, path in depths.append(path.count); return true }
+        // * → unary → paren → + → a, b ; rate → matrix → selector
+        #expect(depths == [0, 1, 2, 3, 4, 4, 1, 2, 3])
+        var visited = 0
+        e.inspect { n, _ in visited += 1; if case .call = n { return false }; return true }
+        #expect(visited == 7)
+    }
+}
