@@ -52,19 +52,24 @@ struct Lexer {
 
     mutating func backup() { pos -= width }
 
-    mutating func accept(_ valid: String) -> Bool {
-        let r = next()
-        if r >= 0, r < 128, valid.utf8.contains(UInt8(r)) { return true }
+    @inline(__always)
+    static func inSet(_ r: Int32, _ valid: StaticString) -> Bool {
+        guard r >= 0 && r < 128 else { return false }
+        let b = UInt8(r)
+        let p = valid.utf8Start
+        for i in 0..<valid.utf8CodeUnitCount where p[i] == b { return true }
+        return false
+    }
+
+    mutating func accept(_ valid: StaticString) -> Bool {
+        if Lexer.inSet(next(), valid) { return true }
         backup()
         return false
     }
 
-    mutating func isNext(_ valid: String) -> Bool {
-        let r = peek()
-        return r >= 0 && r < 128 && valid.utf8.contains(UInt8(r))
-    }
+    mutating func isNext(_ valid: StaticString) -> Bool { Lexer.inSet(peek(), valid) }
 
-    mutating func acceptRun(_ valid: String) {
+    mutating func acceptRun(_ valid: StaticString) {
         while accept(valid) {}
     }
 
