@@ -66,6 +66,7 @@ import Testing
         let printed = e.description
         let again = try Parser.parseExpr(printed)
         #expect(again.description == printed, "round trip of \(printed)")
+        #expect(again.withoutPositions == e.withoutPositions, "parse(print(e)) == e for \(printed)")
     }
 
     /// printer_test.go inputs using features we do not parse (fill modifiers, anchored/smoothed,
