@@ -271,13 +271,28 @@ import Testing
         let n = try Parser.parseMetricSelector("{__name__=~\"a|b\"}")
         #expect(n.count == 1)
         #expect(n[0].type == .regexMatch)
-        #expect(throws: ParseError.self) { try Parser.parseMetricSelector("{job=\"\"}") }
+        // Like Prometheus's ParseMetricSelector: no type check here.
+        #expect(try Parser.parseMetricSelector("{job=\"\"}").count == 1)
+        #expect(try Parser.parseMetricSelector("foo{__name__=\"bar\"}").count == 2)
         #expect(throws: ParseError.self) { try Parser.parseMetricSelector("rate(x[5m])") }
-        #expect(throws: ParseError.self) { try Parser.parseMetricSelector("up offset 5m") }
         do {
-            _ = try Parser.parseMetricSelector("{}")
+            _ = try Parser.parseMetricSelector("up offset 5m")
+            Issue.record("parsed")
         } catch {
-            #expect(error.description == "1:1: parse error: vector selector must contain at least one non-empty matcher")
+            #expect(error.description == "1:4: parse error: unexpected <offset>")
+        }
+        #expect(try Parser.parseMatchersParam(["up", "{job=~\"a.+\"}"]).count == 2)
+        do {
+            _ = try Parser.parseMatchersParam(["up", "{job=~\".*\"}"])
+            Issue.record("parsed")
+        } catch {
+            #expect(error.description == "match[] must contain at least one non-empty matcher")
+        }
+        do {
+            _ = try Parser.parseMatchersParam(["up{"])
+            Issue.record("parsed")
+        } catch {
+            #expect(error.description == "1:4: parse error: unexpected end of input inside braces")
         }
     }
 

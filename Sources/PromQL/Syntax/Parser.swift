@@ -34,7 +34,9 @@ public enum Parser {
     }
 
     /// Parses a series selector as used by `match[]` (`up{job="x"}`, `{__name__=~"a.*"}`): the
-    /// matchers, the metric name one last when the name precedes the braces.
+    /// matchers, the metric name one last when the name precedes the braces. Like Prometheus's
+    /// ParseMetricSelector it does not type-check: `{job=""}` is accepted here (the HTTP API's
+    /// check is `parseMatchersParam`; /federate has none).
     public static func parseMetricSelector(_ input: String) throws(ParseError) -> [LabelMatcher] {
         var p = ParserCore(input, options: .init())
         let vs = p.parseTopSelector()
@@ -42,10 +44,24 @@ public enum Parser {
         guard let sel = vs else {
             throw ParseError(position: PositionRange(start: 0, end: 0), message: "unexpected error", query: input)
         }
-        var c = Checker(query: p.bytes, binaryInfo: [:])
-        _ = c.check(.vectorSelector(sel))
-        if let (r, m) = c.errors.first { throw ParseError(position: r, message: m, query: input) }
         return sel.matchers
+    }
+
+    /// The HTTP API's `match[]` handling (web/api/v1 parseMatchersParam): every selector parsed,
+    /// and each must have a matcher that does not match the empty string.
+    public static func parseMatchersParam(_ inputs: [String]) throws(MatchersParamError) -> [[LabelMatcher]] {
+        var sets: [[LabelMatcher]] = []
+        for s in inputs {
+            do throws(ParseError) {
+                sets.append(try parseMetricSelector(s))
+            } catch {
+                throw .parse(error)
+            }
+        }
+        for ms in sets where !ms.contains(where: { !$0.matchesEmpty }) {
+            throw .noNonEmptyMatcher
+        }
+        return sets
     }
 
     /// Parses a Prometheus duration (`5m`, `1h30m`, `1d`, `100ms`, `0`) to milliseconds.
@@ -60,6 +76,19 @@ public enum Parser {
     /// Formats milliseconds as Prometheus's model.Duration String() (`1h30m`, `0s`).
     public static func formatDuration(milliseconds: Int64) -> String {
         Literals.formatDuration(milliseconds: milliseconds)
+    }
+}
+
+/// Why a `match[]` parameter was refused; `description` is Prometheus's error text.
+public enum MatchersParamError: Error, Equatable, Sendable, CustomStringConvertible {
+    case parse(ParseError)
+    case noNonEmptyMatcher
+
+    public var description: String {
+        switch self {
+        case .parse(let e): return e.description
+        case .noNonEmptyMatcher: return "match[] must contain at least one non-empty matcher"
+        }
     }
 }
 
