@@ -357,3 +357,28 @@ import Testing
         #expect(visited == 7)
     }
 }
+
+@Suite struct SyntaxNestingTests {
+    @Test func deepButBoundedNestingParses() throws {
+        let q = String(repeating: "(", count: 400) + "x" + String(repeating: ")", count: 400)
+        #expect(try Parser.parseExpr(q).description == q)
+        let chain = (0..<400).map { "m\($0)" }.joined(separator: " + ")
+        #expect(try Parser.parseExpr(chain).description == chain)
+    }
+
+    @Test(arguments: [
+        String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000),
+        String(repeating: "-", count: 5000) + "x",
+        (0..<5000).map { "m\($0)" }.joined(separator: " or "),
+        "x" + String(repeating: "[1m:]", count: 1000),
+        Array(repeating: "2", count: 3000).joined(separator: " ^ "),
+    ])
+    func pathologicalNestingFailsInsteadOfCrashing(_ q: String) {
+        do {
+            _ = try Parser.parseExpr(q)
+            Issue.record("parsed")
+        } catch {
+            #expect(error.message == "expression is nested too deeply (more than 500 levels)")
+        }
+    }
+}

@@ -8,7 +8,9 @@ extension ParserCore {
         var e = base
         while true {
             switch tok.kind {
-            case .leftBracket: e = try parseRangeOrSubquery(e)
+            case .leftBracket:
+                try deeper()
+                e = try parseRangeOrSubquery(e)
             case .offset: e = try parseOffset(e)
             case .at: e = try parseAt(e)
             case .anchored, .smoothed:

@@ -92,6 +92,12 @@ public enum MatchersParamError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
+/// Deepest expression tree accepted. Prometheus has no limit, but recursion over a deeper tree
+/// (parser, checker, printer, evaluator) could exhaust a thread's stack; such a query fails with
+/// `maxNestingMessage` instead of crashing the process.
+let maxNesting = 500
+let maxNestingMessage = "expression is nested too deeply (more than \(maxNesting) levels)"
+
 /// Thrown inside the parser on a syntax error; the message is already recorded.
 struct SyntaxAbort: Error {}
 
@@ -111,6 +117,8 @@ struct ParserCore {
     var tok: Token
     var errors: [(PositionRange, String)] = []
     var aggDepth = 0
+    /// Depth of the tree being built above the current node (recursion plus operator chains).
+    var nesting = 0
     var binaryInfo: [PositionRange: BinaryInfo] = [:]
     /// End of the last consumed token.
     var lastEnd = 0
