@@ -382,3 +382,20 @@ import Testing
         }
     }
 }
+
+@Suite struct SyntaxDurationNumberTests {
+    @Test(arguments: [
+        ("time() - 1h", "time() - 1h", "time() - 3600"),
+        ("-1h", "-1h", "-3600"),
+        ("5m", "5m", "300"),
+        ("x > 90s", "x > 1m30s", "x > 90"),
+        ("predict_linear(x[1h], 1d)", "predict_linear(x[1h], 1d)", "predict_linear(x[1h], 86400)"),
+        ("vector(0x10) + 1e3 - 7", "vector(16) + 1000 - 7", "vector(16) + 1000 - 7"),
+    ])
+    func durationsUsedAsNumbersPrintAsWrittenGivenTheSource(_ q: String, _ withSource: String, _ without: String) throws {
+        let e = try Parser.parseExpr(q)
+        #expect(Printer.format(e, source: q) == withSource)
+        #expect(Printer.pretty(e, source: q) == withSource)
+        #expect(e.description == without)
+    }
+}
