@@ -28,6 +28,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .executableTarget(name: "promql-bench", dependencies: ["PromQL", "TSDB", "MetricModel"],
+                          path: "scripts/bench/query/engine"),
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"],
                     exclude: ["known-failures.txt"], resources: [.copy("testdata")]),
