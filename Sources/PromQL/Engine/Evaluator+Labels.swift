@@ -61,7 +61,7 @@ extension Evaluator {
 
 /// Prometheus 3 accepts any non-empty valid UTF-8 label name (the parser turns invalid bytes
 /// into U+FFFD).
-func isValidLabelName(_ s: String) -> Bool { !s.isEmpty && !s.unicodeScalars.contains("\u{FFFD}") }
+func isValidLabelName(_ s: String) -> Bool { !s.isEmpty && !s.unicodeScalars.contains("\u{FFFD}") && PromQLString.isValidUTF8(s) }
 
 /// Go's `Regexp.ExpandString`: `$1`, `${1}`, `$name`, `${name}`, `$$`. A name is the longest run
 /// of letters, digits and underscores; unknown groups expand to "".
