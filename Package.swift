@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .target(name: "MetricModel"),
@@ -23,12 +26,39 @@ let package = Package(
         .target(name: "PromQL", dependencies: ["MetricModel", "TSDB"]),
         .target(name: "Config", dependencies: ["MetricModel", "Relabeling", .product(name: "Yams", package: "Yams")]),
         .target(name: "Catalog", dependencies: ["MetricModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "HTTPAPI", dependencies: [
+            "MetricModel", "TSDB", "PromQL", "Exposition", "CZlib",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Scrape", dependencies: [
+            "MetricModel", "Exposition", "Relabeling", "TSDB", "Config", "CZlib",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Exporter", dependencies: ["MetricModel", "HTTPAPI"]),
+        .target(name: "Replica", dependencies: [
+            "MetricModel", "TSDB", "PromQL", "Config", "Scrape", "HTTPAPI",
+            // Interim: BootstrapConfig reads prometheus.yml until Config's model lands.
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "promfleet", dependencies: [
             "MetricModel", "Exposition", "Relabeling", "TSDB", "PromQL", "Config", "Catalog",
+            "HTTPAPI", "Scrape", "Exporter", "Replica",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
+        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Exporter", "MetricModel", "TSDB"]),
+        .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "MetricModel", "TSDB"]),
+        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "MetricModel"]),
     ],
     swiftLanguageModes: [.v6]
 )
