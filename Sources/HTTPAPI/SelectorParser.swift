@@ -54,6 +54,7 @@ public enum SelectorParser {
                 skipSpace()
                 if i < b.count && b[i] == UInt8(ascii: ",") { i += 1; continue }
                 if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; break }
+                if i >= b.count { throw ParseError(position: i, message: "unexpected end of input inside braces") }
                 throw ParseError(position: i, message: "unexpected character inside braces, expected \",\" or \"}\"")
             }
         }

@@ -50,52 +50,52 @@ import Testing
     }
 
     func federate(_ port: Int, _ match: String) async -> [String] {
-        let body = await HTTP.get("http://127.0.0.1:\(port)/federate?match[]=\(urlEncode(match))")?.body ?? ""
+        let body = await HTTP.get("http://127.0.0.1:\(port)/federate?match%5B%5D=\(urlEncode(match))")?.body ?? ""
         return body.split(separator: "\n").map(String.init)
     }
 
     @Test func replicaScrapesExporterServesAPIReloadsAndStales() async throws {
         guard need([Peer.promfleet, Peer.binary("/usr/bin/python3")], "replica/exporter integration") else { return }
+        // A target that serves a malformed body (python's static file server).
+        let brokenPort = Peer.freePort()
+        let www = Peer.tempDir()
+        try "ok_metric 1\nbroken_metric{a=\"1\" 2\n".write(to: www.appendingPathComponent("metrics"), atomically: true, encoding: .utf8)
+        let py = try Child("/usr/bin/python3", ["-m", "http.server", "--bind", "127.0.0.1", "\(brokenPort)", "--directory", www.path], log: www.appendingPathComponent("py.log"))
+        defer { py.stop() }
         let (exporter, replica, port, base, dir) = try startPair(targets: 2, series: 40) { _, dir in
             """
               - job_name: broken
                 static_configs:
-                  - targets: ["127.0.0.1:__BROKEN__"]
+                  - targets: ["127.0.0.1:\(brokenPort)"]
               - job_name: files
                 file_sd_configs:
                   - files: ["\(dir.path)/sd/*.json"]
             """
         }
         defer { exporter.stop(); replica.stop() }
-        _ = dir
-        // The config above has a placeholder; rewrite with the broken server's port and reload.
-        let brokenPort = Peer.freePort()
-        let www = dir.appendingPathComponent("www")
-        try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true)
-        try "ok_metric 1\nbroken_metric{a=\"1\" 2\n".write(to: www.appendingPathComponent("metrics"), atomically: true, encoding: .utf8)
-        let py = try Child("/usr/bin/python3", ["-m", "http.server", "--bind", "127.0.0.1", "\(brokenPort)", "--directory", www.path], log: dir.appendingPathComponent("py.log"))
-        defer { py.stop() }
+        // file_sd: the file appears after start; the poller picks it up.
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("sd"), withIntermediateDirectories: true)
         try "[{\"targets\": [\"127.0.0.1:\(base + 1)\"], \"labels\": {\"from\": \"file\"}}]".write(to: dir.appendingPathComponent("sd/a.json"), atomically: true, encoding: .utf8)
         let cfgPath = dir.appendingPathComponent("prometheus.yml")
-        let cfg = try String(contentsOf: cfgPath, encoding: .utf8).replacingOccurrences(of: "__BROKEN__", with: "\(brokenPort)")
+        let cfg = try String(contentsOf: cfgPath, encoding: .utf8)
         #expect(await HTTP.eventually(10) { await HTTP.get("http://127.0.0.1:\(port)/-/ready")?.status == 200 }, "replica not ready: \(replica.output)")
-        try cfg.write(to: cfgPath, atomically: true, encoding: .utf8)
         #expect(await HTTP.post("http://127.0.0.1:\(port)/-/reload")?.status == 200)
 
         // Targets: two synth up, file_sd one up, broken down with a line-numbered error.
-        #expect(await HTTP.eventually(8) {
+        let targetsOK = await HTTP.eventually(8) {
             let ts = await activeTargets(port)
             return ts.count == 4 && ts.filter { ($0["health"] as? String) == "up" }.count == 3
                 && ts.contains { ($0["scrapePool"] as? String) == "broken" && ($0["health"] as? String) == "down" }
-        }, "targets: \(await activeTargets(port))")
+        }
+        let targetsNow = await activeTargets(port)
+        #expect(targetsOK, "targets: \(targetsNow)")
         let broken = await activeTargets(port).first { ($0["scrapePool"] as? String) == "broken" }
         #expect((broken?["lastError"] as? String)?.hasPrefix("line 2: ") == true, "\(String(describing: broken))")
         #expect((broken?["scrapeUrl"] as? String) == "http://127.0.0.1:\(brokenPort)/metrics")
         #expect((broken?["labels"] as? [String: String]) == ["instance": "127.0.0.1:\(brokenPort)", "job": "broken"])
 
         // Series, labels, label values.
-        let series = await HTTP.json("http://127.0.0.1:\(port)/api/v1/series?match[]=up")
+        let series = await HTTP.json("http://127.0.0.1:\(port)/api/v1/series?match%5B%5D=up")
         let sdata = series?["data"] as? [[String: String]] ?? []
         #expect(sdata.count == 4)
         #expect(sdata.allSatisfy { $0["__name__"] == "up" })
@@ -103,7 +103,7 @@ import Testing
         #expect(post?.body.contains("\"status\":\"success\"") == true && post?.body.components(separatedBy: "\"job\":\"synth\"").count == 3)
         let jobs = (await HTTP.json("http://127.0.0.1:\(port)/api/v1/label/job/values"))?["data"] as? [String]
         #expect(jobs == ["broken", "files", "synth"])
-        let bad = await HTTP.get("http://127.0.0.1:\(port)/api/v1/series?match[]=\(urlEncode("up{"))")
+        let bad = await HTTP.get("http://127.0.0.1:\(port)/api/v1/series?match%5B%5D=\(urlEncode("up{"))")
         #expect(bad?.status == 400 && bad?.body.contains("\"errorType\":\"bad_data\"") == true)
         #expect(await HTTP.get("http://127.0.0.1:\(port)/api/v1/series")?.body.contains("no match[] parameter provided") == true)
 
@@ -116,17 +116,22 @@ import Testing
             let parts = l.split(separator: " ")
             let v = Double(parts[1])!, t = Int64(parts[2])!
             let k: Int64 = l.contains("127.0.0.1:\(base)\"") ? 0 : 1
-            #expect(v == Double(t / 1000 + k * 13), "\(l)")
+            // The exporter's second is read a few ms after the scrape timestamp.
+            #expect(v == Double(t / 1000 + k * 13) || v == Double(t / 1000 + 1 + k * 13), "\(l)")
             #expect(l.contains("replica=\"r1\""))
         }
-        let gz = await HTTP.get("http://127.0.0.1:\(port)/federate?match[]=up", headers: ["Accept-Encoding": "gzip"])
+        let gz = await HTTP.get("http://127.0.0.1:\(port)/federate?match%5B%5D=up", headers: ["Accept-Encoding": "gzip"])
         #expect(gz?.headers["content-encoding"] == "gzip" || gz?.body.contains("# TYPE up untyped") == true)
 
         // /metrics passes promtool.
         if let promtool = Peer.binary(Self.promtool) {
-            let metrics = await HTTP.get("http://127.0.0.1:\(port)/metrics")?.body ?? ""
+            var metrics = ""
+            let hasSummary = await HTTP.eventually(5) {
+                metrics = await HTTP.get("http://127.0.0.1:\(port)/metrics")?.body ?? ""
+                return metrics.contains("prometheus_target_interval_length_seconds{interval=\"1s\",quantile=\"0.99\"}")
+            }
+            #expect(hasSummary)
             #expect(metrics.contains("prometheus_tsdb_head_series "))
-            #expect(metrics.contains("prometheus_target_interval_length_seconds{interval=\"1s\",quantile=\"0.99\"}"))
             let f = dir.appendingPathComponent("metrics.txt")
             try metrics.write(to: f, atomically: true, encoding: .utf8)
             let p = Process()
@@ -149,10 +154,12 @@ import Testing
         // Remove the second synth target: its series go stale and leave /federate.
         try cfg.replacingOccurrences(of: ",\"127.0.0.1:\(base + 1)\"", with: "").write(to: cfgPath, atomically: true, encoding: .utf8)
         replica.signal(SIGHUP)
-        #expect(await HTTP.eventually(6) {
+        let staleOK = await HTTP.eventually(6) {
             let ups = await federate(port, "up{job=\"synth\"}").filter { $0.hasPrefix("up{") }
             return ups.count == 1 && ups[0].contains("127.0.0.1:\(base)\"")
-        }, "\(await federate(port, "up{job=\"synth\"}"))")
+        }
+        let upsNow = await federate(port, "up{job=\"synth\"}")
+        #expect(staleOK, "\(upsNow)")
         #expect(await HTTP.get("http://127.0.0.1:\(port)/metrics")?.body.contains("prometheus_config_last_reload_successful 1") == true)
 
         // SIGTERM: clean exit.
@@ -182,22 +189,31 @@ import Testing
                                                "--storage.tsdb.path", dir.appendingPathComponent("promdata").path,
                                                "--web.listen-address", "127.0.0.1:\(promPort)"], log: dir.appendingPathComponent("prom.log"))
         defer { prom.stop() }
-        #expect(await HTTP.eventually(15) { await federate(port, "synthetic_temperature_0_celsius").count > 5 })
-        let ours = await federate(port, "synthetic_temperature_0_celsius{sensor=\"s3\"}").filter { !$0.hasPrefix("#") }
-        try #require(ours.count == 1)
-        let parts = ours[0].split(separator: " ")
-        let v = Double(parts[1])!, t = Int64(parts[2])!
-        let q = "http://127.0.0.1:\(promPort)/api/v1/query?query=\(urlEncode("synthetic_temperature_0_celsius{sensor=\"s3\"}"))&time=\(Double(t) / 1000)"
-        var got: [[String: Any]] = []
-        #expect(await HTTP.eventually(15) {
-            got = ((await HTTP.json(q))?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
-            guard let val = got.first?["value"] as? [Any], let ts = val[0] as? Double else { return false }
-            return Int64((ts * 1000).rounded()) == t && got.count == 1
-        }, "prometheus result: \(got)\n\(prom.output.suffix(2000))")
-        let val = (got.first?["value"] as? [Any])?[1] as? String
-        #expect(val.flatMap(Double.init) == v)
-        let metric = got.first?["metric"] as? [String: String]
-        #expect(metric?["replica"] == "r1" && metric?["job"] == "synth" && metric?["sensor"] == "s3")
+        // Prometheus's raw samples (via a range selector) must include the exact (timestamp, value)
+        // pairs our /federate serves, and every value must be the exporter's for its second.
+        let series = "synthetic_requests_0_total{path=\"/api/v0\"}"
+        let q = "http://127.0.0.1:\(promPort)/api/v1/query?query=\(urlEncode(series + "[1m]"))"
+        var raw: [(Int64, Double)] = []
+        var metric: [String: String] = [:]
+        var ours: (Int64, Double) = (0, 0)
+        let matched = await HTTP.eventually(20) {
+            guard let line = await federate(port, series).first(where: { !$0.hasPrefix("#") }) else { return false }
+            let parts = line.split(separator: " ")
+            ours = (Int64(parts[2])!, Double(parts[1])!)
+            let result = ((await HTTP.json(q))?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+            metric = result.first?["metric"] as? [String: String] ?? [:]
+            raw = (result.first?["values"] as? [[Any]] ?? []).compactMap { pair in
+                guard let ts = pair[0] as? Double, let v = (pair[1] as? String).flatMap(Double.init) else { return nil }
+                return (Int64((ts * 1000).rounded()), v)
+            }
+            return raw.count >= 3 && raw.contains { $0 == ours }
+        }
+        #expect(matched, "ours \(ours), prometheus \(raw.suffix(5))\n\(prom.output.suffix(1500))")
+        #expect(raw.count >= 2)
+        for (t, v) in raw {
+            #expect(v == Double(t / 1000) || v == Double(t / 1000 + 1), "t=\(t) v=\(v)")
+        }
+        #expect(metric["replica"] == "r1" && metric["job"] == "synth" && metric["code"] == "200")
     }
 
     @Test func replicaScrapesNodeExporterAndPushgateway() async throws {
@@ -219,13 +235,15 @@ import Testing
             """
         }
         defer { exporter.stop(); replica.stop() }
-        #expect(await HTTP.eventually(15) {
+        let upOK = await HTTP.eventually(15) {
             let ups = await federate(port, "up").filter { $0.hasPrefix("up{") }
             return ups.count == 3 && ups.allSatisfy { $0.split(separator: " ")[1] == "1" }
-        }, "\(await federate(port, "up")) \(await activeTargets(port))")
-        let node = await HTTP.json("http://127.0.0.1:\(port)/api/v1/series?match[]=\(urlEncode("node_cpu_seconds_total{job=\"node\"}"))")
+        }
+        let upNow = await federate(port, "up"), tNow = await activeTargets(port)
+        #expect(upOK, "\(upNow) \(tNow)")
+        let node = await HTTP.json("http://127.0.0.1:\(port)/api/v1/series?match%5B%5D=\(urlEncode("node_cpu_seconds_total{job=\"node\"}"))")
         #expect(((node?["data"] as? [[String: String]]) ?? []).contains { $0["mode"] == "idle" })
-        let push = await HTTP.json("http://127.0.0.1:\(port)/api/v1/series?match[]=\(urlEncode("pushgateway_build_info"))")
+        let push = await HTTP.json("http://127.0.0.1:\(port)/api/v1/series?match%5B%5D=\(urlEncode("pushgateway_build_info"))")
         #expect(((push?["data"] as? [[String: String]]) ?? []).count == 1)
     }
 }

@@ -19,9 +19,9 @@ final class FakeFetcher: ScrapeFetcher {
 }
 
 struct FixedClock: ScrapeClock {
-    let t: Mutex<Int64>
-    init(_ t: Int64) { self.t = Mutex(t) }
-    func now() -> Timestamp { t.withLock { $0 } }
+    let t: Int64
+    init(_ t: Int64) { self.t = t }
+    func now() -> Timestamp { t }
     func sleep(until: Timestamp) async throws { throw CancellationError() }
 }
 
