@@ -48,8 +48,9 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "Fleet", dependencies: ["MetricModel", "Catalog", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "promfleet", dependencies: [
-            "MetricModel", "Exposition", "Relabeling", "TSDB", "PromQL", "Config", "Catalog",
+            "MetricModel", "Exposition", "Relabeling", "TSDB", "PromQL", "Config", "Catalog", "Fleet",
             "HTTPAPI", "Scrape", "Exporter", "Replica",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -59,6 +60,17 @@ let package = Package(
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Exporter", "MetricModel", "TSDB"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "MetricModel", "TSDB"]),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "MetricModel"]),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "MetricModel"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RelabelingTests", dependencies: ["Relabeling", "MetricModel"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Relabeling", "MetricModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MetricModel", .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Golden"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Catalog", .product(name: "Yams", package: "Yams")],
+                    exclude: ["Golden"]),
+        .testTarget(name: "TSDBTests", dependencies: ["TSDB", "MetricModel"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"],
+                    exclude: ["known-failures.txt"], resources: [.copy("testdata")]),
     ],
     swiftLanguageModes: [.v6]
 )

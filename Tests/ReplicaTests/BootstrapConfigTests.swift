@@ -3,7 +3,7 @@ import Scrape
 import Testing
 @testable import Replica
 
-@Suite struct ConfigTests {
+@Suite struct BootstrapConfigTests {
     @Test func goodConfig() throws {
         let c = try ReplicaConfig.parse("""
         global:

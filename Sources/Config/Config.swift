@@ -1,2 +1,0 @@
-// Config: see ../shared/DESIGN.md. Filled in by its issue's work.
-public enum ConfigModule { public static let name = "Config" }
