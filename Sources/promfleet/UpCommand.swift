@@ -34,7 +34,8 @@ struct UpCommand: AsyncParsableCommand {
             if !reply.ok { throw ExitCode(1) }
             return
         }
-        let subcommands = Set(Promfleet.configuration.subcommands.compactMap { $0.configuration.commandName })
+        var subcommands = Set(Promfleet.configuration.subcommands.compactMap { $0.configuration.commandName })
+        if let memberExecutable { subcommands = try Self.subcommands(of: memberExecutable) }
         guard subcommands.contains("replica") else {
             throw ValidationError("this promfleet has no `replica` subcommand: it cannot run a fleet's members")
         }
@@ -45,5 +46,30 @@ struct UpCommand: AsyncParsableCommand {
         let controller = try FleetController(topology: t, options: options)
         let code = await controller.run()
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The subcommands another promfleet executable lists under SUBCOMMANDS in its `--help`.
+    static func subcommands(of executable: String) throws -> Set<String> {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = ["--help"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let help = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        var names: Set<String> = []
+        var inSection = false
+        for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("SUBCOMMANDS:") { inSection = true; continue }
+            guard inSection else { continue }
+            if !line.isEmpty && !line.hasPrefix(" ") { break }
+            // "  name    abstract"; continuation lines are indented further.
+            if line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first,
+               name.first?.isLowercase == true {
+                names.insert(String(name))
+            }
+        }
+        return names
     }
 }
