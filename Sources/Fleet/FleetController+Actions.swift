@@ -20,6 +20,7 @@ extension FleetController {
                     let pid = try ChildProcess.spawn(executable: options.executable, arguments: spec.arguments,
                                                      logFile: spec.logFile)
                     pids[name] = pid
+                    writeMemberPid(spec, pid)
                 } catch {
                     options.output("\(Self.clock()) \(name): cannot start: \(error)")
                     perform(name, machines[name]?.spawnFailed("cannot start: \(error)", now: now) ?? [], now: now)

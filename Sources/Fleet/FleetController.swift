@@ -96,6 +96,7 @@ public final class FleetController {
         }
         defer { for s in sources { s.cancel() } }
 
+        stopStaleMembers()
         for note in plan.skipped { options.output("note: not running \(note.name): \(note.reason)") }
         let now = Self.now()
         for p in plan.processes {

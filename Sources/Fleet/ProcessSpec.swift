@@ -51,6 +51,26 @@ public struct ProcessPlanner: Sendable {
 
     public init(subcommands: Set<String>) { self.subcommands = subcommands }
 
+    /// The subcommand names listed under `SUBCOMMANDS:` in a promfleet `--help` text
+    /// (ArgumentParser's layout: two spaces, name, abstract; continuation lines indented further).
+    public static func subcommands(fromHelp help: String) -> Set<String> {
+        var names: Set<String> = []
+        var inSection = false
+        for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("SUBCOMMANDS:") {
+                inSection = true
+                continue
+            }
+            guard inSection else { continue }
+            if !line.isEmpty && !line.hasPrefix(" ") { break }
+            if line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first,
+               name.first?.isLowercase == true {
+                names.insert(String(name))
+            }
+        }
+        return names
+    }
+
     public struct Plan: Sendable, Equatable {
         public var processes: [ProcessSpec]
         /// Members not run, with the reason.

@@ -58,18 +58,6 @@ struct UpCommand: AsyncParsableCommand {
         try p.run()
         let help = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        var names: Set<String> = []
-        var inSection = false
-        for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("SUBCOMMANDS:") { inSection = true; continue }
-            guard inSection else { continue }
-            if !line.isEmpty && !line.hasPrefix(" ") { break }
-            // "  name    abstract"; continuation lines are indented further.
-            if line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first,
-               name.first?.isLowercase == true {
-                names.insert(String(name))
-            }
-        }
-        return names
+        return ProcessPlanner.subcommands(fromHelp: help)
     }
 }

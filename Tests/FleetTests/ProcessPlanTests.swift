@@ -98,4 +98,26 @@ struct ProcessPlanTests {
         #expect(change.unchanged.count == 6)
         #expect(change.summary == "no change")
     }
+
+    @Test func subcommandsFromHelp() {
+        let help = """
+            OVERVIEW: A Prometheus-compatible HA and federation cluster controller.
+
+            USAGE: promfleet <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+
+            SUBCOMMANDS:
+              tsdb                    Work with TSDB directories (import, analyze).
+              replica                 Run a Prometheus-compatible server: scrape targets
+                                      from prometheus.yml, store, serve the HTTP API and
+                                      /federate.
+              exporter                Serve synthetic scrape targets.
+
+              See 'promfleet help <subcommand>' for detailed help.
+            """
+        #expect(ProcessPlanner.subcommands(fromHelp: help) == ["tsdb", "replica", "exporter"])
+        #expect(ProcessPlanner.subcommands(fromHelp: "USAGE: x") == [])
+    }
 }
