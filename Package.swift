@@ -39,7 +39,8 @@ let package = Package(
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Catalog", .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "MetricModel"]),
-        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"],
+                    exclude: ["known-failures.txt"], resources: [.copy("testdata")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -183,3 +183,21 @@ struct SplitMix {
         #expect(c.bytes.count > 20)
     }
 }
+
+@Suite struct ChunkBufferTests {
+    /// Pre-sized, reset and growing buffers all yield the same exact bytes.
+    @Test(arguments: [0, 2, 3, 64, 1000])
+    func capacityDoesNotChangeBytes(capacity: Int) {
+        var rng = SplitMix(state: UInt64(capacity) + 1)
+        let samples = (0..<130).map { Sample(t: Int64($0) * 997 + Int64(rng.next() % 50), v: Double(rng.next() % 100) / 8) }
+        var a = XORChunk(capacity: capacity)
+        #expect(a.bytes == [0, 0])
+        for s in samples { a.append(t: s.t, v: s.v) }
+        #expect(a.bytes == encode(samples).bytes)
+        a.reset()
+        #expect(a.bytes == [0, 0])
+        #expect(a.numSamples == 0)
+        for s in samples.reversed().prefix(3) { a.append(t: s.t, v: s.v) }
+        #expect(a.bytes == encode(Array(samples.reversed().prefix(3))).bytes)
+    }
+}

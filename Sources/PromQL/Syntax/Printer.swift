@@ -15,9 +15,7 @@ public enum Printer {
     static func write(_ e: Expr, into o: inout String) {
         switch e {
         case .number(let v, _): o += PromFloat.formatF(v)
-        case .string(let s, _):
-            // U+FFFD stands for bytes that were not UTF-8 (`\xff`); escaped so the output re-parses.
-            o += GoQuote.quote(s, escapeReplacement: true)
+        case .string(let s, _): o += GoQuote.quote(s)
         case .paren(let inner, _):
             o += "("
             write(inner, into: &o)
@@ -34,10 +32,7 @@ public enum Printer {
             writeAtOffset(m.vector.at, m.vector.offset, into: &o)
         case .subquery(let s):
             write(s.expr, into: &o)
-            o += "[" + Literals.formatDuration(milliseconds: s.range) + ":"
-            if s.step != 0 { o += Literals.formatDuration(milliseconds: s.step) }
-            o += "]"
-            writeAtOffset(s.at, s.offset, into: &o)
+            writeSubquerySuffix(s, into: &o)
         case .call(let c):
             o += c.function.name + "("
             for (i, a) in c.args.enumerated() {
@@ -63,18 +58,32 @@ public enum Printer {
             write(b.lhs, into: &o)
             o += " " + b.op.rawValue
             if b.returnBool { o += " bool" }
-            if let m = b.matching {
-                let grouped = m.card == .manyToOne || m.card == .oneToMany
-                if !m.matchingLabels.isEmpty || m.on || grouped {
-                    o += (m.on ? " on (" : " ignoring (") + labelList(m.matchingLabels) + ")"
-                }
-                if grouped {
-                    o += (m.card == .manyToOne ? " group_left (" : " group_right (") + labelList(m.include) + ")"
-                }
-            }
+            o += matchingString(b.matching)
             o += " "
             write(b.rhs, into: &o)
         }
+    }
+
+    /// `[range:step]`, then `@` and `offset`.
+    static func writeSubquerySuffix(_ s: SubqueryExpr, into o: inout String) {
+        o += "[" + Literals.formatDuration(milliseconds: s.range) + ":"
+        if s.step != 0 { o += Literals.formatDuration(milliseconds: s.step) }
+        o += "]"
+        writeAtOffset(s.at, s.offset, into: &o)
+    }
+
+    /// ` on (…) group_left (…)` as BinaryExpr.getMatchingStr.
+    static func matchingString(_ vm: VectorMatching?) -> String {
+        guard let m = vm else { return "" }
+        var o = ""
+        let grouped = m.card == .manyToOne || m.card == .oneToMany
+        if !m.matchingLabels.isEmpty || m.on || grouped {
+            o += (m.on ? " on (" : " ignoring (") + labelList(m.matchingLabels) + ")"
+        }
+        if grouped {
+            o += (m.card == .manyToOne ? " group_left (" : " group_right (") + labelList(m.include) + ")"
+        }
+        return o
     }
 
     private static func writeAtOffset(_ at: AtModifier?, _ offset: Int64, into o: inout String) {
@@ -116,7 +125,7 @@ public enum Printer {
 
     /// labels.Matcher.String(): the name quoted unless it is a plain identifier.
     static func matcherString(_ m: LabelMatcher) -> String {
-        (needsQuoting(m.name) ? GoQuote.quote(m.name) : m.name) + m.type.rawValue + GoQuote.quote(m.value, escapeReplacement: true)
+        (needsQuoting(m.name) ? GoQuote.quote(m.name) : m.name) + m.type.rawValue + GoQuote.quote(m.value)
     }
 
     static func needsQuoting(_ name: String) -> Bool {
@@ -128,7 +137,7 @@ public enum Printer {
         return false
     }
 
-    private static func labelList(_ ls: [String]) -> String {
+    static func labelList(_ ls: [String]) -> String {
         ls.map { needsQuoting($0) ? GoQuote.quote($0) : $0 }.joined(separator: ", ")
     }
 }

@@ -1,50 +1,120 @@
-/// Appends bits, most significant first, to a byte array (Prometheus `tsdb/chunkenc/bstream.go`).
-/// The last byte may be partly filled; `free` counts its unused low bits (0 = the last byte is full
-/// or there is none).
+/// The byte buffer of a chunk being appended to (Prometheus `tsdb/chunkenc/bstream.go`).
+/// `bytes` is padded with zeros beyond the logical length `len`, so a sample is encoded through
+/// one raw pointer (`withCursor`) with no per-bit bounds or uniqueness checks; `free` counts the
+/// unused low bits of the last used byte (0 = it is full).
 @usableFromInline
 struct BitWriter: Sendable {
     @usableFromInline var bytes: [UInt8]
+    @usableFromInline var len: Int
     @usableFromInline var free: UInt8
 
+    /// `bytes` must be exactly the encoded stream (no padding), with `free` unused low bits.
     @inlinable
     init(bytes: [UInt8], free: UInt8) {
         self.bytes = bytes
+        self.len = bytes.count
         self.free = free
+    }
+
+    /// Runs `body` with a cursor over the buffer after making room for `reserve` more bytes.
+    @inlinable
+    mutating func withCursor<R>(reserve: Int, _ body: (inout BitCursor) -> R) -> R {
+        if bytes.count - len < reserve {
+            bytes.append(contentsOf: repeatElement(0, count: max(reserve, min(bytes.count, 256))))
+        }
+        var c = BitCursor(len: len, free: free)
+        let r = bytes.withUnsafeMutableBufferPointer { buf in
+            c.p = buf.baseAddress!
+            return body(&c)
+        }
+        len = c.len
+        free = c.free
+        return r
+    }
+
+    /// The encoded bytes without padding.
+    @inlinable
+    var exact: [UInt8] { bytes.count == len ? bytes : Array(bytes[0..<len]) }
+
+    /// Empties the buffer, keeping (and zeroing) its storage.
+    @inlinable
+    mutating func reset(headerBytes: Int) {
+        let used = len
+        bytes.withUnsafeMutableBufferPointer { b in
+            for i in 0..<min(used, b.count) { b[i] = 0 }
+        }
+        if bytes.count < headerBytes { bytes.append(contentsOf: repeatElement(0, count: headerBytes - bytes.count)) }
+        len = headerBytes
+        free = 0
+    }
+}
+
+/// Writes bits through a raw pointer into zero-padded space (see `BitWriter.withCursor`).
+@usableFromInline
+struct BitCursor {
+    @usableFromInline var p: UnsafeMutablePointer<UInt8>? = nil
+    @usableFromInline var len: Int
+    @usableFromInline var free: UInt8
+
+    @inlinable
+    init(len: Int, free: UInt8) {
+        self.len = len
+        self.free = free
+    }
+
+    @inlinable
+    mutating func writeByte(_ b: UInt8) {
+        p![len] = b
+        len += 1
     }
 
     @inlinable
     mutating func writeBit(_ bit: Bool) {
         if free == 0 {
-            bytes.append(0)
+            len += 1  // padding is already zero
             free = 8
         }
         free -= 1
-        if bit { bytes[bytes.count - 1] |= 1 << free }
+        if bit { p![len - 1] |= 1 << free }
     }
 
     /// Writes the low `n` bits of `value` (n in 1...64), most significant first.
     @inlinable
     mutating func writeBits(_ value: UInt64, _ n: Int) {
+        let p = self.p!
         var n = n
         // Fill the partial last byte first.
         if free > 0 {
             let k = min(n, Int(free))
             let part = UInt8(truncatingIfNeeded: (value >> UInt64(n - k)) & ((1 << UInt64(k)) - 1))
             free -= UInt8(k)
-            bytes[bytes.count - 1] |= part << free
+            p[len - 1] |= part << free
             n -= k
         }
         // Whole bytes.
         while n >= 8 {
             n -= 8
-            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(n)))
+            p[len] = UInt8(truncatingIfNeeded: value >> UInt64(n))
+            len += 1
         }
         // Remaining high bits of a new byte.
         if n > 0 {
             let part = UInt8(truncatingIfNeeded: value & ((1 << UInt64(n)) - 1))
             free = UInt8(8 - n)
-            bytes.append(part << free)
+            p[len] = part << free
+            len += 1
         }
+    }
+
+    /// Go `binary.PutUvarint`, byte by byte through the bit stream.
+    @inlinable
+    mutating func writeUvarint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            writeBits(UInt64(UInt8(truncatingIfNeeded: v) | 0x80), 8)
+            v >>= 7
+        }
+        writeBits(v, 8)
     }
 }
 

@@ -45,11 +45,9 @@ public struct XORChunk: Sendable {
 
     /// An empty chunk ready for appending. `capacity` pre-sizes the byte buffer.
     public init(capacity: Int = 0) {
-        var b: [UInt8] = []
-        if capacity > 0 { b.reserveCapacity(capacity) }
-        b.append(0)
-        b.append(0)
-        w = BitWriter(bytes: b, free: 0)
+        // Zero padding up to `capacity` is room for appends (see `BitWriter`).
+        w = BitWriter(bytes: [UInt8](repeating: 0, count: max(2, capacity)), free: 0)
+        w.len = 2
     }
 
     /// Decodes a chunk (e.g. read from a block) and restores the appender state, so `maxTime`
@@ -94,11 +92,17 @@ public struct XORChunk: Sendable {
 
     @usableFromInline
     mutating func unseal() {
-        self = (try? XORChunk(bytes: w.bytes)) ?? XORChunk()
+        self = (try? XORChunk(bytes: w.exact)) ?? XORChunk()
     }
 
     /// The encoded chunk: 2-byte header and bit stream (the last byte may be partly filled).
-    @inlinable public var bytes: [UInt8] { w.bytes }
+    /// A copy when the chunk is still being appended to (its buffer has spare room).
+    @inlinable public var bytes: [UInt8] { w.exact }
+
+    /// Calls `body` with the encoded bytes without copying them.
+    func withEncodedBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        w.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<w.len])) }
+    }
 
     @inlinable public var numSamples: Int { Int(num) }
 
@@ -122,47 +126,59 @@ public struct XORChunk: Sendable {
 
     /// Appends a sample. Timestamps should increase (the head enforces it); any Int64 delta
     /// round-trips. Value bits are preserved exactly (NaN payloads, the stale marker).
+    /// Amortized: no allocation except when the byte buffer grows.
     @inlinable
     public mutating func append(t: Timestamp, v: Double) {
         if sealed { unseal() }
         let bits = v.bitPattern
-        switch num {
-        case 0:
-            // At sample 0 the stream is byte aligned (just the header): append bytes directly.
-            GoVarint.putVarint(t, &w.bytes)
-            w.writeBits(bits, 64)
-            _minTime = t
-        case 1:
-            let d = UInt64(bitPattern: t &- self.t)
-            writeUvarintBits(d)
-            writeValue(bits)
-            tDelta = d
-        default:
-            let d = UInt64(bitPattern: t &- self.t)
-            let dod = Int64(bitPattern: d &- tDelta)
-            if dod == 0 {
-                w.writeBit(false)
-            } else if Self.fits(dod, 14) {
-                w.writeBits(0b10, 2)
-                w.writeBits(UInt64(bitPattern: dod), 14)
-            } else if Self.fits(dod, 17) {
-                w.writeBits(0b110, 3)
-                w.writeBits(UInt64(bitPattern: dod), 17)
-            } else if Self.fits(dod, 20) {
-                w.writeBits(0b1110, 4)
-                w.writeBits(UInt64(bitPattern: dod), 20)
-            } else {
-                w.writeBits(0b1111, 4)
-                w.writeBits(UInt64(bitPattern: dod), 64)
+        // Encoder state in locals: the cursor closure must not touch `self` while `w` is borrowed.
+        let n = num, prevT = self.t, prevBits = vBits, prevDelta = tDelta
+        var lead = leading, trail = trailing
+        var newDelta = prevDelta
+        w.withCursor(reserve: 24) { c in
+            switch n {
+            case 0:
+                // Byte aligned after the header: Go varint of t, then the raw value.
+                var u = UInt64(bitPattern: t) << 1
+                if t < 0 { u = ~u }
+                while u >= 0x80 {
+                    c.writeByte(UInt8(truncatingIfNeeded: u) | 0x80)
+                    u >>= 7
+                }
+                c.writeByte(UInt8(u))
+                c.writeBits(bits, 64)
+            case 1:
+                newDelta = UInt64(bitPattern: t &- prevT)
+                c.writeUvarint(newDelta)
+                Self.writeValue(&c, bits ^ prevBits, &lead, &trail)
+            default:
+                newDelta = UInt64(bitPattern: t &- prevT)
+                let dod = Int64(bitPattern: newDelta &- prevDelta)
+                if dod == 0 {
+                    c.writeBit(false)
+                } else if Self.fits(dod, 14) {
+                    c.writeBits(0b10 << 14 | UInt64(bitPattern: dod) & 0x3FFF, 16)
+                } else if Self.fits(dod, 17) {
+                    c.writeBits(0b110 << 17 | UInt64(bitPattern: dod) & 0x1FFFF, 20)
+                } else if Self.fits(dod, 20) {
+                    c.writeBits(0b1110 << 20 | UInt64(bitPattern: dod) & 0xFFFFF, 24)
+                } else {
+                    c.writeBits(0b1111, 4)
+                    c.writeBits(UInt64(bitPattern: dod), 64)
+                }
+                Self.writeValue(&c, bits ^ prevBits, &lead, &trail)
             }
-            writeValue(bits)
-            tDelta = d
+            let count = n &+ 1
+            c.p![0] = UInt8(truncatingIfNeeded: count >> 8)
+            c.p![1] = UInt8(truncatingIfNeeded: count)
         }
+        if n == 0 { _minTime = t }
+        tDelta = newDelta
+        leading = lead
+        trailing = trail
         self.t = t
         vBits = bits
-        num += 1
-        w.bytes[0] = UInt8(truncatingIfNeeded: num >> 8)
-        w.bytes[1] = UInt8(truncatingIfNeeded: num)
+        num = n &+ 1
     }
 
     /// Prometheus's `bitRange`: whether x fits the n-bit bucket, -(2^(n-1)-1) ... 2^(n-1).
@@ -172,39 +188,26 @@ public struct XORChunk: Sendable {
         return -(lim - 1) <= x && x <= lim
     }
 
+    /// Prometheus's `xorWrite` of `delta` = new bits XOR previous bits.
     @inlinable
-    mutating func writeUvarintBits(_ v: UInt64) {
-        var v = v
-        while v >= 0x80 {
-            w.writeBits(UInt64(UInt8(truncatingIfNeeded: v) | 0x80), 8)
-            v >>= 7
-        }
-        w.writeBits(v, 8)
-    }
-
-    /// Prometheus's `xorWrite`.
-    @inlinable
-    mutating func writeValue(_ bits: UInt64) {
-        let delta = bits ^ vBits
+    static func writeValue(_ c: inout BitCursor, _ delta: UInt64, _ leading: inout UInt8, _ trailing: inout UInt8) {
         if delta == 0 {
-            w.writeBit(false)
+            c.writeBit(false)
             return
         }
-        w.writeBit(true)
         var newLeading = UInt8(delta.leadingZeroBitCount)
         let newTrailing = UInt8(delta.trailingZeroBitCount)
         if newLeading >= 32 { newLeading = 31 }  // leading count has 5 bits
         if leading != 0xff && newLeading >= leading && newTrailing >= trailing {
-            w.writeBit(false)
-            w.writeBits(delta >> UInt64(trailing), 64 - Int(leading) - Int(trailing))
+            c.writeBits(0b10, 2)
+            c.writeBits(delta >> UInt64(trailing), 64 - Int(leading) - Int(trailing))
             return
         }
         leading = newLeading
         trailing = newTrailing
-        w.writeBit(true)
-        w.writeBits(UInt64(newLeading), 5)
         let sig = 64 - Int(newLeading) - Int(newTrailing)
-        w.writeBits(UInt64(sig & 0x3f), 6)  // 64 is written as 0
-        w.writeBits(delta >> UInt64(newTrailing), sig)
+        // 11, 5 bits leading, 6 bits significant count (64 written as 0): 13 bits in one go.
+        c.writeBits(0b11 << 11 | UInt64(newLeading) << 6 | UInt64(sig & 0x3f), 13)
+        c.writeBits(delta >> UInt64(newTrailing), sig)
     }
 }

@@ -64,7 +64,7 @@ extension Head {
         let ep = epoch.load(ordering: .relaxed)
         var added = false
         stripes[si].m.withLock { st in
-            var series = MemSeries(labels: s.labels, epoch: ep)
+            var series = MemSeries(labels: s.labels, epoch: ep, logged: true)
             if let cur = st.find(s.labels, hash: hash) {
                 if cur == p.slot { return }
                 series = st.remove(slot: cur, reuse: false)!

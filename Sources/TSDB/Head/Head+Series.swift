@@ -4,6 +4,8 @@ import MetricModel
 struct SeriesLookup {
     var ref: SeriesRef
     var created: Bool
+    /// The series' WAL record is not known to be written yet (see `MemSeries.logged`).
+    var needsRecord: Bool
     /// Newest committed sample, if any.
     var lastT: Timestamp
     var lastBits: UInt64
@@ -29,8 +31,9 @@ extension Head {
             if let slot = st.find(labels, hash: hash) {
                 return Self.lookup(Self.makeRef(stripe: si, slot: slot), st.slots[Int(slot)]!, created: false)
             }
-            let slot = st.insert(MemSeries(labels: labels, epoch: ep), hash: hash)
-            return SeriesLookup(ref: Self.makeRef(stripe: si, slot: slot), created: true, lastT: .min, lastBits: 0, hasLast: false)
+            let slot = st.insert(MemSeries(labels: labels, epoch: ep, logged: wal == nil), hash: hash)
+            return SeriesLookup(ref: Self.makeRef(stripe: si, slot: slot), created: true, needsRecord: wal != nil,
+                                lastT: .min, lastBits: 0, hasLast: false)
         }
         if res.created {
             postings.add(res.ref, labels)
@@ -43,9 +46,9 @@ extension Head {
     @inline(__always)
     static func lookup(_ ref: SeriesRef, _ s: MemSeries, created: Bool) -> SeriesLookup {
         if s.open.numSamples > 0 {
-            return SeriesLookup(ref: ref, created: created, lastT: s.open.t, lastBits: s.open.vBits, hasLast: true)
+            return SeriesLookup(ref: ref, created: created, needsRecord: !s.logged, lastT: s.open.t, lastBits: s.open.vBits, hasLast: true)
         }
-        return SeriesLookup(ref: ref, created: created, lastT: .min, lastBits: 0, hasLast: false)
+        return SeriesLookup(ref: ref, created: created, needsRecord: !s.logged, lastT: .min, lastBits: 0, hasLast: false)
     }
 
     /// Applies committed samples to memory, stripe by stripe (one lock per run of samples in the
@@ -100,6 +103,18 @@ extension Head {
         if ooo > 0 { counters.outOfOrder.add(UInt64(ooo), ordering: .relaxed) }
         if dup > 0 { counters.duplicate.add(UInt64(dup), ordering: .relaxed) }
         return stored
+    }
+
+    /// Marks series whose records were just written to the WAL.
+    func markLogged(_ series: [RefSeries]) {
+        for s in series {
+            guard let p = Self.split(s.ref), p.stripe < stripes.count else { continue }
+            stripes[p.stripe].m.withLock { st in
+                if Int(p.slot) < st.slots.count, st.slots[Int(p.slot)]?.labels == s.labels {
+                    st.slots[Int(p.slot)]!.logged = true
+                }
+            }
+        }
     }
 
     /// Whether the head still holds `ref` with exactly these labels (checkpoint filter).

@@ -22,23 +22,33 @@ public struct HeadOptions: Sendable {
     public init() {}
 }
 
-/// Counters and gauges of the head for /metrics (Prometheus `prometheus_tsdb_head_*`).
+/// Counters and gauges of the head for /metrics, named after the Prometheus metric each feeds.
 public struct HeadStats: Sendable, Equatable {
+    /// `prometheus_tsdb_head_samples_appended_total`
     public var samplesAppended: UInt64 = 0
+    /// `prometheus_tsdb_head_series_created_total`
     public var seriesCreated: UInt64 = 0
+    /// `prometheus_tsdb_head_series_removed_total`
     public var seriesRemoved: UInt64 = 0
+    /// `prometheus_tsdb_out_of_order_samples_total`
     public var outOfOrderSamples: UInt64 = 0
+    /// Samples rejected as `duplicateSampleForTimestamp` (Prometheus counts these per scrape in
+    /// `prometheus_target_scrapes_sample_duplicate_timestamp_total`).
     public var duplicateSamples: UInt64 = 0
+    /// `prometheus_tsdb_out_of_bound_samples_total`
     public var outOfBoundsSamples: UInt64 = 0
+    /// `prometheus_tsdb_head_chunks_created_total`
     public var chunksCreated: UInt64 = 0
+    /// `prometheus_tsdb_head_chunks_removed_total`
     public var chunksRemoved: UInt64 = 0
-    /// Series currently in the head (gauge).
+    /// `prometheus_tsdb_head_series` (gauge).
     public var series: Int = 0
-    /// Chunks currently in the head, open ones included (gauge).
+    /// `prometheus_tsdb_head_chunks` (gauge; open chunks included).
     public var chunks: Int = 0
+    /// `prometheus_tsdb_head_min_time` / `_max_time` (ms; Int64.max / Int64.min when empty).
     public var minTime: Timestamp = .max
     public var maxTime: Timestamp = .min
-    /// Torn/corrupt WAL frames cut off at the last replay.
+    /// `prometheus_tsdb_wal_corruptions_total`: torn/corrupt WAL frames cut off at the last replay.
     public var walCorruptions: Int = 0
     /// WAL samples whose series record was missing at replay (dropped).
     public var walUnknownRefSamples: Int = 0
@@ -62,8 +72,10 @@ final class HeadCounters: Sendable {
 
 /// The in-memory head block with its write-ahead log (Prometheus `tsdb/head.go`).
 ///
-/// Series live in 64 lock stripes chosen by `Labels.stableHash`; a `SeriesRef` encodes the stripe
-/// and the slot, so lookup by ref is an array index under one uncontended mutex. Each series keeps
+/// Series live in 64 lock stripes chosen by `Labels.stableHash`; a `SeriesRef` is
+/// `(slot + 1) << 6 | stripe`, so lookup by ref is an array index under one mutex (the caller's
+/// labels are compared to the slot's, so a stale ref whose slot was reused is harmless). The WAL
+/// logs these refs and replay restores each series at its ref. Each series keeps
 /// closed XOR chunks and one open chunk; an inverted index maps label pairs to refs for selects.
 ///
 /// Thread-safety: all methods may be called concurrently. Appenders are single-threaded objects.

@@ -2,14 +2,15 @@ import MetricModel
 
 /// Batches samples for the head (Prometheus `headAppender`). Checks each sample against the
 /// series' newest committed sample at `append` (so errors are reported per sample), then
-/// `commit()` logs one WAL write — series records for series this appender created, then the
-/// samples — and only then applies the samples to memory.
+/// `commit()` logs one WAL write — series records for series this appender created (or touched
+/// before their record was known written), then the samples — and only then applies the samples.
 final class HeadAppender: Appender {
     let head: Head
     var samples: [RefSample] = []
     var newSeries: [RefSeries] = []
     var buf: [UInt8] = []
-    var done = false
+    /// Refs already in `newSeries` (only consulted for series another appender created).
+    var recorded = Set<SeriesRef>()
 
     init(head: Head) { self.head = head }
 
@@ -20,7 +21,10 @@ final class HeadAppender: Appender {
             throw AppendError.outOfBounds
         }
         let s = head.getOrCreate(ref: ref, labels: labels)
-        if s.created { newSeries.append(RefSeries(ref: s.ref, labels: labels)) }
+        if s.needsRecord && (s.created || recorded.insert(s.ref).inserted) {
+            if s.created { recorded.insert(s.ref) }
+            newSeries.append(RefSeries(ref: s.ref, labels: labels))
+        }
         if s.hasLast {
             if t < s.lastT {
                 head.counters.outOfOrder.add(1, ordering: .relaxed)
@@ -42,12 +46,14 @@ final class HeadAppender: Appender {
         defer {
             samples.removeAll()
             newSeries.removeAll()
+            recorded.removeAll()
         }
         if samples.isEmpty && newSeries.isEmpty { return }
         if let wal = head.wal {
             buf.removeAll(keepingCapacity: true)
             encode(series: newSeries, samples: samples, into: &buf)
             try wal.log(buf)
+            head.markLogged(newSeries)
         }
         head.apply(samples)
     }
@@ -58,12 +64,16 @@ final class HeadAppender: Appender {
         if !newSeries.isEmpty, let wal = head.wal {
             buf.removeAll(keepingCapacity: true)
             encode(series: newSeries, samples: [], into: &buf)
-            do { try wal.log(buf) } catch {
+            do {
+                try wal.log(buf)
+                head.markLogged(newSeries)
+            } catch {
                 head.logger.error("WAL write of series records on rollback failed", metadata: ["error": "\(error)"])
             }
         }
         samples.removeAll()
         newSeries.removeAll()
+        recorded.removeAll()
     }
 
     private func encode(series: [RefSeries], samples: [RefSample], into buf: inout [UInt8]) {

@@ -68,7 +68,7 @@ final class HeadChunkStore: Sendable {
     }
 
     /// Copies a chunk's bytes into the store; returns its address.
-    func write(_ bytes: [UInt8], maxTime: Timestamp) -> UInt64 {
+    func write(_ bytes: UnsafeRawBufferPointer, maxTime: Timestamp) -> UInt64 {
         let n = bytes.count
         precondition(n <= regionSize, "chunk larger than a head chunk region")
         // Reserve space under the lock; copy outside it (regions are never moved).
@@ -85,7 +85,8 @@ final class HeadChunkStore: Sendable {
             if maxTime > st.regions[st.current]!.maxTime { st.regions[st.current]!.maxTime = maxTime }
             return (st.current, off, st.regions[st.current]!)
         }
-        let ok: Bool = bytes.withUnsafeBytes { b in
+        let b = bytes
+        let ok: Bool = {
             if region.fd < 0 {
                 UnsafeMutableRawPointer(bitPattern: region.base)!.advanced(by: off).copyMemory(from: b.baseAddress!, byteCount: n)
                 return true
@@ -98,7 +99,7 @@ final class HeadChunkStore: Sendable {
                 done += w
             }
             return true
-        }
+        }()
         if ok { return UInt64(idx) << 32 | UInt64(off) }
         // Disk trouble: keep this chunk and all later ones in anonymous memory instead.
         logger.error("writing a head chunk file failed; keeping head chunks in memory",

@@ -81,15 +81,21 @@ struct HeadQuerier: Querier {
     let mint: Timestamp
     let maxt: Timestamp
 
+    /// Like Prometheus's head reader, never reads below the head's `minTime`: after a truncation
+    /// the first kept chunk may still hold older samples, which now live in a block.
+    var effectiveMint: Timestamp { max(mint, head.minTime) }
+
     func select(sorted: Bool, hints: SelectHints?, matchers: [LabelMatcher]) throws -> [any Series] {
+        let lo = effectiveMint
         let series = snapshot(matchers)
-        return series.map { HeadSeries(labels: $0.labels, chunks: $0.chunks, mint: mint, maxt: maxt) }
+        return series.map { HeadSeries(labels: $0.labels, chunks: $0.chunks, mint: lo, maxt: maxt) }
     }
 
     /// Matching series with their chunks overlapping [mint, maxt], sorted by labels.
     func snapshot(_ matchers: [LabelMatcher]) -> [(labels: Labels, chunks: [XORChunk])] {
+        let mint = effectiveMint
         let refs = head.postings.select(matchers)
-        if refs.isEmpty || head.maxTime < mint || head.minTime > maxt { return [] }
+        if refs.isEmpty || head.maxTime < mint || mint > maxt { return [] }
         // Group by stripe so each stripe is locked once.
         var byStripe = [[UInt32]](repeating: [], count: head.stripes.count)
         for r in refs {

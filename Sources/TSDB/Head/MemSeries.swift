@@ -24,11 +24,16 @@ struct MemSeries {
     /// Truncation epoch at creation; an empty series survives one truncation (an appender may
     /// still be about to commit to it).
     var epoch: UInt32
+    /// Whether a WAL write holding this series' record has succeeded. Until then every appender
+    /// touching the series logs the record too, so its samples never precede the record in the WAL
+    /// (another appender may commit before the creator, or the creator's write may fail).
+    var logged: Bool
 
-    init(labels: Labels, epoch: UInt32) {
+    init(labels: Labels, epoch: UInt32, logged: Bool = false) {
         self.labels = labels
         self.open = XORChunk(capacity: 64)
         self.epoch = epoch
+        self.logged = logged
     }
 
     var isEmpty: Bool { open.numSamples == 0 && closed.isEmpty }
@@ -66,9 +71,10 @@ extension MemSeries {
             if t < lastT { return .outOfOrder }
             if t == lastT { return open.vBits == v.bitPattern ? .noop : .duplicate }
             if open.numSamples >= targetSamples || Self.window(t, chunkRange) != Self.window(open.minTime, chunkRange) {
-                let b = open.bytes
-                closed.append(ClosedChunk(minTime: open.minTime, maxTime: lastT, ref: store.write(b, maxTime: lastT),
-                                          length: UInt32(b.count), numSamples: UInt16(open.numSamples)))
+                let (ref, length) = open.withEncodedBytes { (store.write($0, maxTime: lastT), $0.count) }
+                if closed.count == closed.capacity { closed.reserveCapacity(closed.count + 2) }  // little slack
+                closed.append(ClosedChunk(minTime: open.minTime, maxTime: lastT, ref: ref,
+                                          length: UInt32(length), numSamples: UInt16(open.numSamples)))
                 // Reuse the open chunk's buffer for the next chunk (no allocation per cut).
                 open.reset()
                 newChunk = true
@@ -87,22 +93,9 @@ extension MemSeries {
 }
 
 extension XORChunk {
-    /// Reallocates the bytes to their exact size (done once, when a chunk is closed).
-    mutating func shrinkToFit() {
-        let b = w.bytes
-        if b.capacity <= b.count + 8 { return }
-        w.bytes = [UInt8](unsafeUninitializedCapacity: b.count) { buf, n in
-            _ = buf.initialize(from: b)
-            n = b.count
-        }
-    }
-
     /// Empties the chunk for reuse, keeping the byte buffer's capacity.
     mutating func reset() {
-        w.bytes.removeAll(keepingCapacity: true)
-        w.bytes.append(0)
-        w.bytes.append(0)
-        w.free = 0
+        w.reset(headerBytes: 2)
         num = 0
         t = 0
         vBits = 0
@@ -122,8 +115,7 @@ extension XORChunk {
             if s.t > maxt { break }
             if s.t >= mint { out.append(t: s.t, v: s.v) }
         }
-        out.shrinkToFit()
-        return out
+        return XORChunk(sealed: out.bytes, minTime: out.minTime, maxTime: out.maxTime)
     }
 }
 

@@ -57,6 +57,16 @@ public final class WAL: Sendable {
         if syncInterval > .zero { startFlusher() }
     }
 
+    deinit {
+        stopFlusher.store(true, ordering: .relaxed)
+        state.withLock { st in
+            if !st.closed {
+                st.closed = true
+                PosixFile.closeFD(st.fd)
+            }
+        }
+    }
+
     /// Index of the segment being written.
     public var currentSegment: Int { state.withLock { $0.segment } }
 
