@@ -28,16 +28,21 @@ struct UpCommand: AsyncParsableCommand {
                 : FileManager.default.currentDirectoryPath + "/" + topology
             print("a controller (pid \(pid)) runs fleet \(t.fleet) in \(t.dataDir): handing it \(topology)")
             guard let reply = try files.handOver(topologyPath: absolute, to: pid) else {
-                throw ValidationError("the controller (pid \(pid)) did not answer within 30s")
+                throw UpError("the controller (pid \(pid)) did not answer within 30s")
             }
             print(reply.text)
             if !reply.ok { throw ExitCode(1) }
             return
         }
         var subcommands = Set(Promfleet.configuration.subcommands.compactMap { $0.configuration.commandName })
-        if let memberExecutable { subcommands = try Self.subcommands(of: memberExecutable) }
+        if let memberExecutable {
+            guard FileManager.default.isExecutableFile(atPath: memberExecutable) else {
+                throw UpError("--member-executable: \(memberExecutable) is not an executable file")
+            }
+            subcommands = try Self.subcommands(of: memberExecutable)
+        }
         guard subcommands.contains("replica") else {
-            throw ValidationError("this promfleet has no `replica` subcommand: it cannot run a fleet's members")
+            throw UpError("this promfleet has no `replica` subcommand: it cannot run a fleet's members")
         }
         var options = FleetController.Options(executable: memberExecutable ?? ChildProcess.currentExecutable(),
                                               subcommands: subcommands)
@@ -60,4 +65,9 @@ struct UpCommand: AsyncParsableCommand {
         p.waitUntilExit()
         return ProcessPlanner.subcommands(fromHelp: help)
     }
+}
+
+struct UpError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
