@@ -85,6 +85,8 @@ public final class FleetController {
     public func run() async -> Int32 {
         do { try files.writePid() } catch { options.output("warning: cannot write \(files.pidFile): \(error)") }
         defer { files.removePid() }
+        // Event lines may go to a pipe that closes; the fleet keeps running.
+        signal(SIGPIPE, SIG_IGN)
         let (stream, continuation) = AsyncStream<Input>.makeStream()
         self.continuation = continuation
         let sources = [SIGINT, SIGTERM, SIGHUP].map { sig in

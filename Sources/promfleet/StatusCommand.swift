@@ -17,6 +17,11 @@ struct StatusCommand: ParsableCommand {
         let (catalog, fleet) = try options.open()
         let snap = try catalog.snapshot(fleet: fleet)
         print("fleet \(fleet): \(snap.fleet.shardCount) shard(s), data dir \(snap.fleet.dataDir), catalog \(catalog.path)")
+        if let pid = ControllerFiles(dataDir: snap.fleet.dataDir).runningController() {
+            print("controller: running (pid \(pid))")
+        } else {
+            print("controller: not running (start the fleet with `promfleet up TOPOLOGY`)")
+        }
         var rows = [["MEMBER", "ROLE", "ADDRESS", "STATE", "LIVE", "SINCE", "HEAD SERIES", "SAMPLES/S", "TARGETS", "SCRAPE/INT",
                      "DISK", "OBSERVED"]]
         let shown = snap.members.filter { all || $0.isActive }

@@ -47,7 +47,8 @@ struct UpCommand: AsyncParsableCommand {
         var options = FleetController.Options(executable: memberExecutable ?? ChildProcess.currentExecutable(),
                                               subcommands: subcommands)
         // Unbuffered, so event lines reach a log file or pipe as they happen.
-        options.output = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+        // A closed stdout must not stop the controller (SIGPIPE is ignored in `run`).
+        options.output = { try? FileHandle.standardOutput.write(contentsOf: Data(($0 + "\n").utf8)) }
         let controller = try FleetController(topology: t, options: options)
         let code = await controller.run()
         if code != 0 { throw ExitCode(code) }
