@@ -50,7 +50,8 @@ public enum UsageReader {
         return nil
     }
 
-    /// Active targets of a member and the largest scrape duration ÷ scrape interval among them,
+    /// Active targets of a member, how many are up, and the largest scrape duration ÷ scrape
+    /// interval among the up ones,
     /// from its `/api/v1/targets?state=active` response. Nil when the body is not that API's JSON.
     public static func targets(_ json: [UInt8]) -> (count: Int, up: Int, durationRatio: Double?)? {
         guard let root = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
@@ -59,7 +60,9 @@ public enum UsageReader {
         var up = 0
         var ratio: Double?
         for t in active {
-            if (t["health"] as? String) == "up" { up += 1 }
+            // Only successful scrapes: a failed one's duration is its failure (refused, timed out).
+            guard (t["health"] as? String) == "up" else { continue }
+            up += 1
             let duration = (t["lastScrapeDuration"] as? Double) ?? (t["lastScrapeDuration"] as? NSNumber)?.doubleValue
             if let duration, let interval = (t["scrapeInterval"] as? String).flatMap(PromDuration.init),
                interval.milliseconds > 0 {
