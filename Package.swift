@@ -41,9 +41,7 @@ let package = Package(
         ]),
         .target(name: "Exporter", dependencies: ["MetricModel", "HTTPAPI"]),
         .target(name: "Replica", dependencies: [
-            "MetricModel", "TSDB", "PromQL", "Config", "Scrape", "HTTPAPI",
-            // Interim: BootstrapConfig reads prometheus.yml until Config's model lands.
-            .product(name: "Yams", package: "Yams"),
+            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Scrape", "HTTPAPI",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -59,7 +57,7 @@ let package = Package(
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Exporter", "MetricModel", "TSDB"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "MetricModel", "TSDB"]),
-        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "MetricModel"]),
+        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Scrape", "Config", "MetricModel"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "MetricModel"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RelabelingTests", dependencies: ["Relabeling", "MetricModel"]),

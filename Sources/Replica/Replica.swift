@@ -31,9 +31,9 @@ public final class Replica: Sendable {
         storage = CountingStorage(MemoryStorage())
         fetcher = HTTPFetcher()
         scrape = ScrapeManager(storage: storage, fetcher: fetcher, logger: logger)
-        discovery = DiscoveryManager(scrape: scrape, http: fetcher, logger: logger)
+        discovery = DiscoveryManager(scrape: scrape, http: fetcher, logger: logger, parseFile: ReplicaConfig.parseDiscovered)
         guard let (host, port) = HTTPServer.parseAddress(options.listenAddress) else {
-            throw ConfigLoadError(file: "--web.listen-address", line: nil, message: "invalid address \(options.listenAddress)")
+            throw ReplicaError("invalid --web.listen-address \(options.listenAddress)")
         }
         let metrics = MetricsRegistry()
         let services = APIServices(
@@ -117,4 +117,10 @@ struct HangupService: Service {
             }
         }
     }
+}
+
+/// A startup error outside the config file.
+public struct ReplicaError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
 }
