@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Exporter", dependencies: ["MetricModel", "HTTPAPI"]),
+        .target(name: "Exporter", dependencies: ["MetricModel", "TSDB", "HTTPAPI"]),
         .target(name: "Replica", dependencies: [
             "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Scrape", "HTTPAPI",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import HTTPAPI
 import Logging
 import Synchronization
+import TSDB
 
 /// The `promfleet exporter` targets: `targets` synthetic targets, target i served at
 /// http://host:(basePort+i)/metrics, each with `series` series.

@@ -166,6 +166,15 @@ import Testing
         replica.signal(SIGTERM)
         #expect(await HTTP.eventually(8) { !replica.process.isRunning })
         #expect(replica.process.terminationStatus == 0)
+
+        // Restart on the same data directory: the WAL replays what was scraped before.
+        let again = try Child(Peer.promfleet!, ["replica", "--config.file", cfgPath.path, "--web.listen-address", "127.0.0.1:\(port)",
+                                                "--storage.tsdb.path", dir.appendingPathComponent("data").path],
+                              log: dir.appendingPathComponent("replica2.log"))
+        defer { again.stop() }
+        #expect(await HTTP.eventually(10) { await HTTP.get("http://127.0.0.1:\(port)/-/ready")?.status == 200 }, "\(again.output)")
+        let replayed = (await HTTP.json("http://127.0.0.1:\(port)/api/v1/series?match%5B%5D=\(urlEncode("up{job=\"broken\"}"))"))?["data"] as? [[String: String]]
+        #expect(replayed?.count == 1, "\(String(describing: replayed))")
     }
 
     @Test func realPrometheusFederatesSameValues() async throws {
