@@ -97,7 +97,7 @@ public final class ScrapeLoop: Sendable {
             switch result {
             case .success(let resp):
                 do throws(AppendFailure) {
-                    counts = try Self.appendBody(resp.body, at: start, app: app, cache: st.cache, target: t,
+                    counts = try Self.appendBody(resp.body, contentType: resp.contentType, at: start, app: app, cache: st.cache, target: t,
                                                  appended: &st.appended, stats: stats)
                     st.cache.prevAppended = st.appended
                 } catch {
