@@ -55,7 +55,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
-        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Exporter", "MetricModel", "TSDB"]),
+        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Exporter", "MetricModel", "TSDB", "PromQL"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "MetricModel", "TSDB"]),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Scrape", "Config", "MetricModel"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "MetricModel"],

@@ -2,6 +2,7 @@ import Config
 import HTTPAPI
 import Logging
 import MetricModel
+import PromQL
 import Scrape
 import ServiceLifecycle
 import Synchronization
@@ -54,6 +55,9 @@ public final class Replica: Sendable {
             readiness: readiness, reload: nil, externalLabels: { [status] in status.externalLabels },
             lookbackDelta: options.lookbackDeltaMs)
         if options.enableLifecycle { api.reload = { try box.call() } }
+        api.engine = Engine(options: EngineOptions(
+            lookbackDelta: options.lookbackDeltaMs, maxSamples: options.queryMaxSamples, timeout: options.queryTimeoutMs,
+            defaultEvalInterval: config.prometheus.global.evaluationInterval.milliseconds, maxConcurrency: options.queryMaxConcurrency))
         http = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)
         status.loaded(config)
         let st = storage

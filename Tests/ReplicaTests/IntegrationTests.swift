@@ -107,6 +107,18 @@ import Testing
         #expect(bad?.status == 400 && bad?.body.contains("\"errorType\":\"bad_data\"") == true)
         #expect(await HTTP.get("http://127.0.0.1:\(port)/api/v1/series")?.body.contains("no match[] parameter provided") == true)
 
+        // PromQL over HTTP.
+        let q = await HTTP.json("http://127.0.0.1:\(port)/api/v1/query?query=\(urlEncode("sum by (job) (up)"))")
+        let qr = ((q?["data"] as? [String: Any])?["result"] as? [[String: Any]]) ?? []
+        #expect(qr.count == 3 && qr.contains { ($0["metric"] as? [String: String]) == ["job": "synth"] && (($0["value"] as? [Any])?[1] as? String) == "2" }, "\(String(describing: q))")
+        let now = Date().timeIntervalSince1970
+        let qrange = await HTTP.post("http://127.0.0.1:\(port)/api/v1/query_range", form: "query=up&start=\(now - 3)&end=\(now)&step=1")
+        #expect(qrange?.body.contains("\"resultType\":\"matrix\"") == true)
+        let qbad = await HTTP.get("http://127.0.0.1:\(port)/api/v1/query?query=\(urlEncode("sum(up"))")
+        #expect(qbad?.status == 400 && qbad?.body.contains("invalid parameter \\\"query\\\"") == true, "\(String(describing: qbad?.body))")
+        let fq = await HTTP.json("http://127.0.0.1:\(port)/api/v1/format_query?query=\(urlEncode("sum(rate(x[5m]))by(job)"))")
+        #expect(fq?["data"] as? String == "sum by (job) (rate(x[5m]))")
+
         // /federate: values are the exporter's function of the sample's second; external label added.
         let lines = await federate(port, "synthetic_requests_0_total")
         #expect(lines.first == "# TYPE synthetic_requests_0_total untyped")
