@@ -40,6 +40,7 @@ public struct ReplicaConfig: Sendable {
         s.labelNameLengthLimit = Int(sc.limits.labelNameLengthLimit)
         s.labelValueLengthLimit = Int(sc.limits.labelValueLengthLimit)
         s.bodySizeLimit = Int(sc.limits.bodySizeLimit.bytes)
+        s.targetLimit = Int(sc.limits.targetLimit)
         let hc = sc.httpClientConfig
         if let ba = hc.basicAuth {
             var user = ba.username, pw = ba.password.value

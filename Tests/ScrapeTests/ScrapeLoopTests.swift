@@ -170,6 +170,24 @@ struct FixedClock: ScrapeClock {
         #expect(l.health.health == "down" && l.health.lastError.hasPrefix("line "))
     }
 
+    @Test func targetLimitFailsEveryTargetOfThePool() async throws {
+        var s = ScrapeSettings(jobName: "p", intervalMs: 1000, timeoutMs: 1000)
+        s.targetLimit = 1
+        let targets = (1...2).map { i in
+            ScrapeTarget(labels: Labels(["job": "p", "instance": "h:\(i)"]), discoveredLabels: .empty, url: "http://h:\(i)/metrics", settings: s)
+        }
+        let m = ScrapeManager(storage: storage, fetcher: fetcher, clock: FixedClock(0), logger: Logger(label: "t"))
+        m.apply([ScrapePool(settings: s, targets: targets)])
+        let active = m.activeTargets()
+        #expect(active.count == 2)
+        #expect(active.allSatisfy { $0.1.settings.forcedError == "target_limit exceeded (number of targets: 2, limit: 1)" })
+        fetcher.set("a 1\n")
+        let loop = ScrapeLoop(target: active[0].1, storage: storage, fetcher: fetcher, clock: FixedClock(0), stats: ScrapeStats(), logger: Logger(label: "t"))
+        await loop.scrapeAndReport(at: 1000)
+        #expect(loop.health.lastError.hasPrefix("target_limit exceeded"))
+        #expect(try samples("a").isEmpty)
+    }
+
     @Test func removedTargetStalesEverything() async throws {
         let l = loop()
         fetcher.set("a 1\n")
