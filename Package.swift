@@ -54,6 +54,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .executableTarget(name: "promql-bench", dependencies: ["PromQL", "TSDB", "MetricModel"],
+                          path: "scripts/bench/query/engine"),
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Exporter", "MetricModel", "TSDB", "PromQL"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "MetricModel", "TSDB"]),
