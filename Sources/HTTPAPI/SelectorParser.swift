@@ -8,9 +8,14 @@ public enum SelectorParser {
     public static func parseAll(_ values: [String]) throws(APIError) -> [[LabelMatcher]] {
         var out: [[LabelMatcher]] = []
         for v in values {
-            do { out.append(try Parser.parseMetricSelector(v)) } catch {
+            let ms: [LabelMatcher]
+            do { ms = try Parser.parseMetricSelector(v) } catch {
                 throw APIError.badData("invalid parameter \"match[]\": \(error.description)")
             }
+            if ms.allSatisfy({ $0.matchesEmpty }) {
+                throw APIError.badData("match[] must contain at least one non-empty matcher")
+            }
+            out.append(ms)
         }
         return out
     }
