@@ -1,9 +1,11 @@
 import HTTPAPI
 import Logging
 import Synchronization
+import TSDB
 
 /// The `promfleet exporter` targets: `targets` synthetic targets, target i served at
-/// http://host:(basePort+i)/metrics, each with `series` series.
+/// http://host:(basePort+i)/metrics, each with `series` series. Bodies are never gzipped, so the
+/// exporter stays cheap and scrapers in a benchmark spend nothing on decompression.
 public struct ExporterServers: Sendable {
     public let host: String
     public let basePort: Int
@@ -29,7 +31,7 @@ public struct ExporterServers: Sendable {
             let router = HTTPServer.bytesRouter([
                 "/metrics": produce,
                 "/": { ("text/plain; charset=utf-8", Array("promfleet exporter target \(i): /metrics\n".utf8)) },
-            ])
+            ], gzip: false)
             return HTTPServer(host: host, port: basePort + i, router: router, logger: logger)
         }
     }

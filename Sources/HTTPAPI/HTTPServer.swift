@@ -45,13 +45,14 @@ public final class HTTPServer: Service, Sendable {
 
 extension HTTPServer {
     /// A router answering GET on each path with the bytes its closure returns (content type,
-    /// body), for small servers such as `promfleet exporter` that need no API.
-    public static func bytesRouter(_ routes: [String: @Sendable () -> (String, [UInt8])]) -> PrometheusAPI.APIRouter {
+    /// body), for small servers such as `promfleet exporter` that need no API. With `gzip`
+    /// false, bodies are sent uncompressed whatever the client accepts (cheapest to serve).
+    public static func bytesRouter(_ routes: [String: @Sendable () -> (String, [UInt8])], gzip: Bool = true) -> PrometheusAPI.APIRouter {
         let router = PrometheusAPI.APIRouter()
         for (path, produce) in routes {
             router.get(RouterPath(path)) { req, _ in
                 let (ct, body) = produce()
-                return Reply.bytes(body, contentType: ct, request: req)
+                return Reply.bytes(body, contentType: ct, request: gzip ? req : nil)
             }
         }
         return router

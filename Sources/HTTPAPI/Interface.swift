@@ -1,4 +1,5 @@
 import MetricModel
+import PromQL
 import Synchronization
 import TSDB
 
@@ -118,6 +119,8 @@ public struct APIServices: Sendable {
     public var lookbackDelta: Int64
     /// Current time in ms (injectable for tests).
     public var now: @Sendable () -> Timestamp
+    /// The PromQL engine behind /api/v1/query and query_range (not registered when nil).
+    public var engine: Engine?
 
     public init(storage: any Queryable, targets: (any TargetsSource)?, status: any StatusSource,
                 metrics: MetricsRegistry, readiness: Readiness,

@@ -1,13 +1,6 @@
 import Foundation
 import MetricModel
 
-/// Wall-clock time in milliseconds since the Unix epoch.
-public func wallClockMillis() -> Timestamp {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-}
-
 /// Prometheus API time parameters (web/api/v1 `parseTime`): Unix seconds as a float, or RFC 3339.
 public enum APITime {
     /// Prometheus's `MinTime`/`MaxTime` in ms (the defaults of start/end).

@@ -1,6 +1,8 @@
+import Config
 import HTTPAPI
 import Logging
 import MetricModel
+import PromQL
 import Scrape
 import ServiceLifecycle
 import Synchronization
@@ -8,18 +10,21 @@ import TSDB
 import UnixSignals
 
 /// A Prometheus-compatible server: storage, scrape (discovery + loops) and HTTP, wired in start
-/// order. `run()` runs them in one ServiceGroup; SIGTERM/SIGINT shut down in reverse order;
-/// SIGHUP and POST /-/reload re-read the config, keeping the running one when the new is bad.
+/// order. `run()` runs them in one ServiceGroup; SIGTERM/SIGINT shut down in reverse order (HTTP,
+/// scrape, discovery, then storage flushes and closes its WAL); SIGHUP and POST /-/reload re-read
+/// the config, keeping the running one when the new one is bad.
 public final class Replica: Sendable {
     public let options: ReplicaOptions
     let logger: Logger
     let status: ReplicaStatus
-    let storage: CountingStorage
+    let storage = StorageBox()
     let fetcher: HTTPFetcher
     public let scrape: ScrapeManager
     let discovery: DiscoveryManager
     public let http: HTTPServer
     let readiness = Readiness()
+    let dbOptions: DBOptions
+    private let current: Mutex<ReplicaConfig>
     private let reloadLock = Mutex<Void>(())
 
     /// Loads the config (throws the reason when it is bad) and builds every component.
@@ -27,27 +32,40 @@ public final class Replica: Sendable {
         self.options = options
         self.logger = logger
         let config = try ReplicaConfig.load(file: options.configFile)
+        current = Mutex(config)
+        var dbo = DBOptions()
+        do {
+            dbo.retentionTime = try PromDuration(parsing: options.retentionTime).milliseconds
+            dbo.retentionSize = try ByteSize(parsing: options.retentionSize).bytes
+        } catch {
+            throw ReplicaError("invalid retention flag: \(error)")
+        }
+        dbOptions = dbo
         status = ReplicaStatus(options: options, version: version)
-        storage = CountingStorage(MemoryStorage())
         fetcher = HTTPFetcher()
         scrape = ScrapeManager(storage: storage, fetcher: fetcher, logger: logger)
-        discovery = DiscoveryManager(scrape: scrape, http: fetcher, logger: logger)
+        discovery = DiscoveryManager(scrape: scrape, http: fetcher, logger: logger, parseFile: ReplicaConfig.parseDiscovered)
         guard let (host, port) = HTTPServer.parseAddress(options.listenAddress) else {
-            throw ConfigLoadError(file: "--web.listen-address", line: nil, message: "invalid address \(options.listenAddress)")
+            throw ReplicaError("invalid --web.listen-address \(options.listenAddress)")
         }
         let metrics = MetricsRegistry()
-        let services = APIServices(
+        let box = ReloadBox()
+        var api = APIServices(
             storage: storage, targets: ScrapeTargets(manager: scrape), status: status, metrics: metrics,
             readiness: readiness, reload: nil, externalLabels: { [status] in status.externalLabels },
             lookbackDelta: options.lookbackDeltaMs)
-        var api = services
-        let box = ReloadBox()
         if options.enableLifecycle { api.reload = { try box.call() } }
+        api.engine = Engine(options: EngineOptions(
+            lookbackDelta: options.lookbackDeltaMs, maxSamples: options.queryMaxSamples, timeout: options.queryTimeoutMs,
+            defaultEvalInterval: config.prometheus.global.evaluationInterval.milliseconds, maxConcurrency: options.queryMaxConcurrency))
         http = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)
         status.loaded(config)
-        discovery.apply(config.pools)
-        metrics.register(ReplicaMetrics(status: status, scrape: scrape,
-                                         storage: StorageStatsSource(stats: { [storage] in storage.stats }), readiness: readiness))
+        let st = storage
+        metrics.register(ReplicaMetrics(status: status, scrape: scrape, storage: StorageStatsSource(stats: {
+            guard let db = st.current as? DB else { return (0, 0) }
+            let s = db.head.stats
+            return (s.series, Int(s.samplesAppended))
+        }), readiness: readiness))
         metrics.register(ProcessMetrics())
         box.set { [weak self] in try self?.reload() }
     }
@@ -57,8 +75,9 @@ public final class Replica: Sendable {
         try reloadLock.withLock { _ in
             do {
                 let c = try ReplicaConfig.load(file: options.configFile)
+                current.withLock { $0 = c }
                 status.loaded(c)
-                discovery.apply(c.pools)
+                if readiness.isReady { discovery.apply(c.pools) }
                 logger.info("Completed loading of configuration file", metadata: ["filename": "\(options.configFile)"])
             } catch {
                 status.failed()
@@ -68,9 +87,13 @@ public final class Replica: Sendable {
         }
     }
 
-    /// The services in start order (storage, discovery, scrape, HTTP, signal handling).
+    /// The services in start order: storage, discovery, scrape, HTTP, signal handling.
     public func services() -> [any Service] {
-        [StorageService(readiness: readiness, fetcher: fetcher), discovery, scrape, http, HangupService(replica: self)]
+        let storageService = StorageService(
+            box: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
+            onReady: { [self] in discovery.apply(current.withLock { $0.pools }) },
+            onStop: { [fetcher] in await fetcher.shutdown() })
+        return [storageService, discovery, scrape, http, HangupService(replica: self)]
     }
 
     public func run() async throws {
@@ -92,19 +115,6 @@ final class ReloadBox: Sendable {
     }
 }
 
-/// Storage lifecycle: ready once replay is done (immediately for the in-memory storage); on
-/// shutdown (last to stop) closes the scrape HTTP client.
-struct StorageService: Service {
-    let readiness: Readiness
-    let fetcher: HTTPFetcher
-
-    func run() async throws {
-        readiness.markReady()
-        try? await gracefulShutdown()
-        await fetcher.shutdown()
-    }
-}
-
 /// SIGHUP → reload.
 struct HangupService: Service {
     let replica: Replica
@@ -117,4 +127,10 @@ struct HangupService: Service {
             }
         }
     }
+}
+
+/// A startup error outside the config file.
+public struct ReplicaError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
 }

@@ -84,13 +84,23 @@ public final class DiscoveryManager: Service, Sendable {
         for (pi, p) in pools.enumerated() {
             var targets: [ScrapeTarget] = []
             var dropped: [Labels] = []
-            for g in groups[pi].joined() {
-                for o in TargetPopulation.populate(g, pool: p.pool) {
-                    switch o {
-                    case .target(let t): targets.append(t)
-                    case .dropped(let l): dropped.append(l)
-                    case .invalid(let why):
-                        logger.warning("invalid target", metadata: ["pool": "\(p.pool.settings.jobName)", "err": "\(why)"])
+            let all = Array(groups[pi].joined())
+            if let populate = p.pool.populate {
+                let r = populate(all)
+                targets = r.targets
+                dropped = r.dropped
+                for f in r.failures {
+                    logger.warning("invalid target", metadata: ["pool": "\(p.pool.settings.jobName)", "err": "\(f)"])
+                }
+            } else {
+                for g in all {
+                    for o in TargetPopulation.populate(g, pool: p.pool) {
+                        switch o {
+                        case .target(let t): targets.append(t)
+                        case .dropped(let l): dropped.append(l)
+                        case .invalid(let why):
+                            logger.warning("invalid target", metadata: ["pool": "\(p.pool.settings.jobName)", "err": "\(why)"])
+                        }
                     }
                 }
             }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CZlib
+import Exposition
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -11,9 +12,8 @@ public struct HTTPFetcher: ScrapeFetcher {
     let client: HTTPClient
     let ownsClient: Bool
 
-    /// The Accept header this scraper sends. Only the text format is requested until the
-    /// OpenMetrics parser is wired in; `*/*` keeps exporters that ignore Accept working.
-    public static let acceptHeader = "text/plain;version=0.0.4;q=1,*/*;q=0.1"
+    /// The Accept header this scraper sends (Prometheus 2.42's: OpenMetrics preferred).
+    public static let acceptHeader = ContentNegotiation.scrapeAcceptHeader
     public static let userAgent = "Prometheus/2.42.0"
 
     public init(client: HTTPClient) {

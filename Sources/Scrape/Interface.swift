@@ -49,6 +49,10 @@ public struct ScrapeSettings: Sendable {
     public var labelNameLengthLimit = 0
     public var labelValueLengthLimit = 0
     public var bodySizeLimit = 0
+    /// More targets than this in the pool fails every scrape of the pool (0: no limit).
+    public var targetLimit = 0
+    /// Set by the manager when the pool is over `targetLimit`: scrapes fail with this reason.
+    public var forcedError: String?
     public var auth: ScrapeAuth = .none
     public var metricRelabel: MetricRelabeler?
 

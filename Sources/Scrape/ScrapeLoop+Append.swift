@@ -1,3 +1,4 @@
+import Exposition
 import MetricModel
 import TSDB
 
@@ -10,7 +11,7 @@ struct AppendCounts {
 
 /// Why appending a scrape failed as a whole (Prometheus's wording).
 enum AppendFailure: Error, CustomStringConvertible {
-    case parse(ExpositionParseError)
+    case parse(ExpositionError)
     case sampleLimit
     case labelLimit(String)
     case noMetricName
@@ -26,55 +27,67 @@ enum AppendFailure: Error, CustomStringConvertible {
 }
 
 extension ScrapeLoop {
-    /// Parses `body` and appends its samples at `t` through `app`, using and filling `cache`;
-    /// adds staleness markers for series the previous scrape had and this one lacks.
-    /// Throws `AppendFailure` when the scrape must fail whole (the caller rolls back).
-    static func appendBody(_ body: [UInt8], at t: Timestamp, app: any Appender, cache: ScrapeCache,
+    /// Parses `body` (OpenMetrics or text format by `contentType`, Prometheus 2's rule) and
+    /// appends its samples at `t` through `app`, using and filling `cache`; adds staleness markers
+    /// for series the previous scrape had and this one lacks. Throws `AppendFailure` when the
+    /// scrape must fail whole (the caller rolls back).
+    static func appendBody(_ body: [UInt8], contentType: String = "", at t: Timestamp, app: any Appender, cache: ScrapeCache,
                            target: ScrapeTarget, appended: inout [Int], stats: ScrapeStats) throws(AppendFailure) -> AppendCounts {
+        let format = ContentNegotiation.formatPrometheus2(contentType: contentType)
+        return try body.withUnsafeBufferPointer { (buf: UnsafeBufferPointer<UInt8>) throws(AppendFailure) -> AppendCounts in
+            let raw = UnsafeRawBufferPointer(buf)
+            if format == .openMetrics {
+                var p = OpenMetricsParser(raw)
+                return try appendParsed(&p, at: t, app: app, cache: cache, target: target, appended: &appended, stats: stats)
+            }
+            var p = PromParser(raw)
+            return try appendParsed(&p, at: t, app: app, cache: cache, target: target, appended: &appended, stats: stats)
+        }
+    }
+
+    static func appendParsed<P: ExpositionParser>(_ p: inout P, at t: Timestamp, app: any Appender, cache: ScrapeCache,
+                                                  target: ScrapeTarget, appended: inout [Int], stats: ScrapeStats) throws(AppendFailure) -> AppendCounts {
         let s = target.settings
         let iter = cache.beginIteration()
         let firstNew = cache.count
         var c = AppendCounts()
         appended.removeAll(keepingCapacity: true)
         do throws(AppendFailure) {
-            try body.withUnsafeBufferPointer { (buf: UnsafeBufferPointer<UInt8>) throws(AppendFailure) in
-                var p = TextParser(buf)
-                while true {
-                    let smp: TextSample
-                    do throws(ExpositionParseError) {
-                        guard let n = try p.next() else { break }
-                        smp = n
-                    } catch { throw AppendFailure.parse(error) }
-                    c.total += 1
-                    let raw = UnsafeBufferPointer(rebasing: buf[smp.seriesStart..<smp.seriesEnd])
-                    let h = XXH64.hash(UnsafeRawBufferPointer(raw))
-                    var idx = cache.lookup(raw, hash: h)
-                    if idx == nil {
-                        let (name, pairs) = p.labels(of: smp)
-                        let merged = mergeTargetLabels(name: name, pairs: pairs, target: target.labels, honor: s.honorLabels)
-                        let final = s.metricRelabel.map { $0(merged) } ?? merged
-                        if let l = final {
-                            if !l.has(LabelName.metricName) { throw AppendFailure.noMetricName }
-                            try checkLimits(l, s)
-                        }
-                        idx = cache.insert(raw, hash: h, labels: final ?? .empty, dropped: final == nil)
-                        if final != nil { c.seriesAdded += 1 }
+            while true {
+                let entry: ExpositionEntry
+                do throws(ExpositionError) { entry = try p.next() } catch { throw AppendFailure.parse(error) }
+                if entry == .eof { break }
+                guard entry == .series else { continue }
+                c.total += 1
+                let raw = UnsafeBufferPointer(start: p.series.baseAddress?.assumingMemoryBound(to: UInt8.self), count: p.series.count)
+                let h = XXH64.hash(p.series)
+                var idx = cache.lookup(raw, hash: h)
+                if idx == nil {
+                    let exposed: Labels
+                    do throws(ExpositionError) { exposed = try p.labels() } catch { throw AppendFailure.parse(error) }
+                    let merged = mergeTargetLabels(exposed: exposed, target: target.labels, honor: s.honorLabels)
+                    let final = s.metricRelabel.map { $0(merged) } ?? merged
+                    if let l = final {
+                        if !l.has(LabelName.metricName) { throw AppendFailure.noMetricName }
+                        try checkLimits(l, s)
                     }
-                    let i = idx!
-                    if cache[i].dropped { cache[i].lastIter = iter; continue }
-                    if cache[i].lastIter == iter { stats.duplicates.add(); continue }
-                    let ts = (s.honorTimestamps ? smp.timestamp : nil) ?? t
-                    do {
-                        cache[i].ref = try app.append(ref: cache[i].ref, labels: cache[i].labels, t: ts, v: smp.value)
-                    } catch let e as AppendError {
-                        stats.count(e)
-                        continue
-                    } catch { continue }
-                    cache[i].lastIter = iter
-                    c.added += 1
-                    if s.sampleLimit > 0 && c.added > s.sampleLimit { throw AppendFailure.sampleLimit }
-                    if smp.timestamp == nil || !s.honorTimestamps { appended.append(i) }
+                    idx = cache.insert(raw, hash: h, labels: final ?? .empty, dropped: final == nil)
+                    if final != nil { c.seriesAdded += 1 }
                 }
+                let i = idx!
+                if cache[i].dropped { cache[i].lastIter = iter; continue }
+                if cache[i].lastIter == iter { stats.duplicates.add(); continue }
+                let ts = (s.honorTimestamps ? p.timestamp : nil) ?? t
+                do {
+                    cache[i].ref = try app.append(ref: cache[i].ref, labels: cache[i].labels, t: ts, v: p.value)
+                } catch let e as AppendError {
+                    stats.count(e)
+                    continue
+                } catch { continue }
+                cache[i].lastIter = iter
+                c.added += 1
+                if s.sampleLimit > 0 && c.added > s.sampleLimit { throw AppendFailure.sampleLimit }
+                if p.timestamp == nil || !s.honorTimestamps { appended.append(i) }
             }
         } catch {
             cache.forgetRefs(since: firstNew)
@@ -97,20 +110,16 @@ extension ScrapeLoop {
 
     /// Prometheus's `mutateSampleLabels` without relabeling: target labels win unless
     /// honor_labels; conflicting exposed labels move to `exported_<name>`.
-    static func mergeTargetLabels(name: String, pairs: [(String, String)], target: Labels, honor: Bool) -> Labels {
-        var b = LabelsBuilder()
-        b.set(LabelName.metricName, name)
-        var exposed: [String: String] = [:]
-        for (n, v) in pairs {
-            b.set(n, v)
-            if !v.isEmpty { exposed[n] = v }
-        }
+    static func mergeTargetLabels(exposed: Labels, target: Labels, honor: Bool) -> Labels {
+        if target.isEmpty { return exposed }
+        var b = LabelsBuilder(exposed)
         if honor {
-            for l in target.list where exposed[l.name] == nil { b.set(l.name, l.value) }
+            for l in target.list where !exposed.has(l.name) { b.set(l.name, l.value) }
         } else {
             var conflicts: [(String, String)] = []
             for l in target.list {
-                if let v = exposed[l.name] { conflicts.append((l.name, v)) }
+                let v = exposed.get(l.name)
+                if !v.isEmpty { conflicts.append((l.name, v)) }
                 b.set(l.name, l.value)
             }
             conflicts.sort { $0.0.count < $1.0.count }

@@ -87,7 +87,11 @@ public final class ScrapeLoop: Sendable {
             st.lastStart = start
         }
         var result: Result<ScrapeResponse, any Error>
-        do { result = .success(try await fetcher.fetch(t)) } catch { result = .failure(error) }
+        if let forced = t.settings.forcedError {
+            result = .failure(ScrapeError(forced))
+        } else {
+            do { result = .success(try await fetcher.fetch(t)) } catch { result = .failure(error) }
+        }
         let duration = Double(clock.now() - start) / 1000
         stats.scrapes.add()
         let (err, counts): (String?, AppendCounts) = cacheBox.withLock { st in
@@ -97,7 +101,7 @@ public final class ScrapeLoop: Sendable {
             switch result {
             case .success(let resp):
                 do throws(AppendFailure) {
-                    counts = try Self.appendBody(resp.body, at: start, app: app, cache: st.cache, target: t,
+                    counts = try Self.appendBody(resp.body, contentType: resp.contentType, at: start, app: app, cache: st.cache, target: t,
                                                  appended: &st.appended, stats: stats)
                     st.cache.prevAppended = st.appended
                 } catch {

@@ -51,7 +51,11 @@ public final class ScrapeManager: Service, Sendable {
             st.poolOrder = pools.map(\.settings.jobName)
             for p in pools {
                 st.dropped[p.settings.jobName] = p.dropped
-                for t in p.targets {
+                let limit = p.settings.targetLimit
+                let forced = limit > 0 && p.targets.count > limit
+                    ? "target_limit exceeded (number of targets: \(p.targets.count), limit: \(limit))" : nil
+                for var t in p.targets {
+                    t.settings.forcedError = forced
                     let k = Self.key(pool: p.settings.jobName, target: t)
                     if next[k] != nil { continue }
                     if let e = st.loops[k] {

@@ -6,10 +6,20 @@ public struct PoolConfig: Sendable {
     public var scheme = "http"
     public var metricsPath = "/metrics"
     public var params: [(String, [String])] = []
-    /// relabel_configs: nil result drops the target.
+    /// relabel_configs: nil result drops the target (used by the built-in population).
     public var relabel: MetricRelabeler?
+    /// Replaces the built-in population (the Config module's `targets(for:groups:)`).
+    public var populate: (@Sendable ([TargetGroup]) -> PopulatedPool)?
 
     public init(settings: ScrapeSettings) { self.settings = settings }
+}
+
+/// A pool's targets after population and relabeling.
+public struct PopulatedPool: Sendable {
+    public var targets: [ScrapeTarget] = []
+    public var dropped: [Labels] = []
+    public var failures: [String] = []
+    public init() {}
 }
 
 /// Prometheus's `PopulateLabels`: discovery labels + defaults → relabel → final target labels and

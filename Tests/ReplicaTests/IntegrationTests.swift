@@ -107,6 +107,18 @@ import Testing
         #expect(bad?.status == 400 && bad?.body.contains("\"errorType\":\"bad_data\"") == true)
         #expect(await HTTP.get("http://127.0.0.1:\(port)/api/v1/series")?.body.contains("no match[] parameter provided") == true)
 
+        // PromQL over HTTP.
+        let q = await HTTP.json("http://127.0.0.1:\(port)/api/v1/query?query=\(urlEncode("sum by (job) (up)"))")
+        let qr = ((q?["data"] as? [String: Any])?["result"] as? [[String: Any]]) ?? []
+        #expect(qr.count == 3 && qr.contains { ($0["metric"] as? [String: String]) == ["job": "synth"] && (($0["value"] as? [Any])?[1] as? String) == "2" }, "\(String(describing: q))")
+        let now = Date().timeIntervalSince1970
+        let qrange = await HTTP.post("http://127.0.0.1:\(port)/api/v1/query_range", form: "query=up&start=\(now - 3)&end=\(now)&step=1")
+        #expect(qrange?.body.contains("\"resultType\":\"matrix\"") == true)
+        let qbad = await HTTP.get("http://127.0.0.1:\(port)/api/v1/query?query=\(urlEncode("sum(up"))")
+        #expect(qbad?.status == 400 && qbad?.body.contains("invalid parameter \\\"query\\\"") == true, "\(String(describing: qbad?.body))")
+        let fq = await HTTP.json("http://127.0.0.1:\(port)/api/v1/format_query?query=\(urlEncode("sum(rate(x[5m]))by(job)"))")
+        #expect(fq?["data"] as? String == "sum by (job) (rate(x[5m]))")
+
         // /federate: values are the exporter's function of the sample's second; external label added.
         let lines = await federate(port, "synthetic_requests_0_total")
         #expect(lines.first == "# TYPE synthetic_requests_0_total untyped")
@@ -166,6 +178,15 @@ import Testing
         replica.signal(SIGTERM)
         #expect(await HTTP.eventually(8) { !replica.process.isRunning })
         #expect(replica.process.terminationStatus == 0)
+
+        // Restart on the same data directory: the WAL replays what was scraped before.
+        let again = try Child(Peer.promfleet!, ["replica", "--config.file", cfgPath.path, "--web.listen-address", "127.0.0.1:\(port)",
+                                                "--storage.tsdb.path", dir.appendingPathComponent("data").path],
+                              log: dir.appendingPathComponent("replica2.log"))
+        defer { again.stop() }
+        #expect(await HTTP.eventually(10) { await HTTP.get("http://127.0.0.1:\(port)/-/ready")?.status == 200 }, "\(again.output)")
+        let replayed = (await HTTP.json("http://127.0.0.1:\(port)/api/v1/series?match%5B%5D=\(urlEncode("up{job=\"broken\"}"))"))?["data"] as? [[String: String]]
+        #expect(replayed?.count == 1, "\(String(describing: replayed))")
     }
 
     @Test func realPrometheusFederatesSameValues() async throws {

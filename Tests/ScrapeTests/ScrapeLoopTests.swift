@@ -8,11 +8,12 @@ import TSDB
 /// Returns the body set by the test.
 final class FakeFetcher: ScrapeFetcher {
     let body = Mutex<Result<String, ScrapeError>>(.success(""))
+    let contentType = Mutex("text/plain; version=0.0.4")
     func set(_ s: String) { body.withLock { $0 = .success(s) } }
     func fail(_ m: String) { body.withLock { $0 = .failure(ScrapeError(m)) } }
     func fetch(_ target: ScrapeTarget) async throws -> ScrapeResponse {
         switch body.withLock({ $0 }) {
-        case .success(let s): return ScrapeResponse(body: Array(s.utf8), contentType: "text/plain")
+        case .success(let s): return ScrapeResponse(body: Array(s.utf8), contentType: contentType.withLock { $0 })
         case .failure(let e): throw e
         }
     }
@@ -154,6 +155,37 @@ struct FixedClock: ScrapeClock {
         #expect(try samples("drop_me").isEmpty)
         #expect(try value("scrape_samples_scraped", at: 2000) == 2)
         #expect(try value("scrape_samples_post_metric_relabeling", at: 2000) == 1)
+    }
+
+    @Test func openMetricsByContentType() async throws {
+        let l = loop()
+        fetcher.contentType.withLock { $0 = "application/openmetrics-text; version=1.0.0; charset=utf-8" }
+        fetcher.set("# TYPE c counter\nc_total 3 1.5\nc_created 1\n# EOF\n")
+        await l.scrapeAndReport(at: 2000)
+        #expect(l.health.health == "up", "\(l.health.lastError)")
+        #expect(try samples("c_total").values.first == [Sample(t: 1500, v: 3)])
+        // Without "# EOF" an OpenMetrics body is malformed.
+        fetcher.set("c_total 4\n")
+        await l.scrapeAndReport(at: 3000)
+        #expect(l.health.health == "down" && l.health.lastError.hasPrefix("line "))
+    }
+
+    @Test func targetLimitFailsEveryTargetOfThePool() async throws {
+        var s = ScrapeSettings(jobName: "p", intervalMs: 1000, timeoutMs: 1000)
+        s.targetLimit = 1
+        let targets = (1...2).map { i in
+            ScrapeTarget(labels: Labels(["job": "p", "instance": "h:\(i)"]), discoveredLabels: .empty, url: "http://h:\(i)/metrics", settings: s)
+        }
+        let m = ScrapeManager(storage: storage, fetcher: fetcher, clock: FixedClock(0), logger: Logger(label: "t"))
+        m.apply([ScrapePool(settings: s, targets: targets)])
+        let active = m.activeTargets()
+        #expect(active.count == 2)
+        #expect(active.allSatisfy { $0.1.settings.forcedError == "target_limit exceeded (number of targets: 2, limit: 1)" })
+        fetcher.set("a 1\n")
+        let loop = ScrapeLoop(target: active[0].1, storage: storage, fetcher: fetcher, clock: FixedClock(0), stats: ScrapeStats(), logger: Logger(label: "t"))
+        await loop.scrapeAndReport(at: 1000)
+        #expect(loop.health.lastError.hasPrefix("target_limit exceeded"))
+        #expect(try samples("a").isEmpty)
     }
 
     @Test func removedTargetStalesEverything() async throws {

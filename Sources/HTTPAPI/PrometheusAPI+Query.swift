@@ -1,0 +1,150 @@
+import Hummingbird
+import MetricModel
+import PromQL
+import TSDB
+
+extension PrometheusAPI {
+    /// /api/v1/query, /api/v1/query_range (GET and POST form) and /api/v1/format_query.
+    func registerQuery(on v1: RouterGroup<BasicRequestContext>, engine: Engine) {
+        for method in [HTTPRequest.Method.get, .post] {
+            v1.on("query", method: method) { req, _ in
+                var req = req
+                return await Reply.api {
+                    try self.checkReady()
+                    let p = try await req.formParams()
+                    return Reply.json(try await self.instantQuery(p, engine: engine), request: req)
+                }
+            }
+            v1.on("query_range", method: method) { req, _ in
+                var req = req
+                return await Reply.api {
+                    try self.checkReady()
+                    let p = try await req.formParams()
+                    return Reply.json(try await self.rangeQuery(p, engine: engine), request: req)
+                }
+            }
+            v1.on("format_query", method: method) { req, _ in
+                var req = req
+                return await Reply.api {
+                    let p = try await req.formParams()
+                    let expr = try self.parseQuery(p.first("query") ?? "", engine: engine)
+                    var w = JSONWriter()
+                    w.beginSuccess()
+                    w.string(Printer.pretty(expr))
+                    w.endSuccess()
+                    return Reply.json(w.bytes, request: req)
+                }
+            }
+        }
+    }
+
+    func parseQuery(_ q: String, engine: Engine) throws -> Expr {
+        do { return try engine.parse(q) } catch {
+            throw APIError.badData("invalid parameter \"query\": \(error)")
+        }
+    }
+
+    func instantQuery(_ p: FormParams, engine: Engine) async throws -> [UInt8] {
+        let t = try p.first("time").map { v throws(APIError) in try APITime.parse(v) } ?? services.now()
+        let expr = try parseQuery(p.first("query") ?? "", engine: engine)
+        let r: QueryResult
+        do { r = try await engine.instantQuery(services.storage, expr: expr, time: t) } catch { throw Self.apiError(error) }
+        return Self.render(r)
+    }
+
+    func rangeQuery(_ p: FormParams, engine: Engine) async throws -> [UInt8] {
+        guard let s = p.first("start") else { throw APIError.badData("invalid parameter \"start\": cannot parse \"\" to a valid timestamp") }
+        guard let e = p.first("end") else { throw APIError.badData("invalid parameter \"end\": cannot parse \"\" to a valid timestamp") }
+        let start: Timestamp, end: Timestamp
+        do { start = try APITime.parse(s) } catch { throw APIError.badData("invalid parameter \"start\": \(error.message)") }
+        do { end = try APITime.parse(e) } catch { throw APIError.badData("invalid parameter \"end\": \(error.message)") }
+        if end < start { throw APIError.badData("invalid parameter \"end\": end timestamp must not be before start time") }
+        let stepText = p.first("step") ?? ""
+        let step: Int64
+        if let d = Double(stepText), d.isFinite { step = Int64((d * 1000).rounded()) }
+        else if let d = try? Parser.parseDuration(stepText) { step = d }
+        else { throw APIError.badData("invalid parameter \"step\": cannot parse \"\(stepText)\" to a valid duration") }
+        if step <= 0 { throw APIError.badData("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer") }
+        if (end - start) / step > 11_000 {
+            throw APIError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+        }
+        let expr = try parseQuery(p.first("query") ?? "", engine: engine)
+        let r: QueryResult
+        do { r = try await engine.rangeQuery(services.storage, expr: expr, start: start, end: end, step: step) } catch { throw Self.apiError(error) }
+        return Self.render(r)
+    }
+
+    static func apiError(_ e: any Error) -> APIError {
+        if let a = e as? APIError { return a }
+        guard let q = e as? PromQLError else { return APIError.internal("\(e)") }
+        switch q {
+        case .timeout: return APIError(.timeout, q.description)
+        case .canceled: return APIError(.canceled, q.description)
+        case .tooManySamples, .execution: return APIError(.execution, q.description)
+        case .badData: return APIError(.badData, q.description)
+        }
+    }
+
+    /// The query result in Prometheus's JSON (`web/api/v1/json_codec.go`), written by hand.
+    static func render(_ r: QueryResult) -> [UInt8] {
+        var w = JSONWriter(capacity: 4096)
+        w.raw("{\"status\":\"success\",\"data\":{\"resultType\":")
+        w.string(r.value.resultType)
+        w.raw(",\"result\":")
+        switch r.value {
+        case .scalar(let t, let v): point(&w, t, PromFloat.formatF(v))
+        case .string(let t, let s): point(&w, t, s)
+        case .vector(let els):
+            w.byte(UInt8(ascii: "["))
+            for (i, e) in els.enumerated() {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                w.raw("{\"metric\":"); w.labels(e.labels)
+                w.raw(",\"value\":"); point(&w, e.t, PromFloat.formatF(e.v))
+                w.byte(UInt8(ascii: "}"))
+            }
+            w.byte(UInt8(ascii: "]"))
+        case .matrix(let ss):
+            w.byte(UInt8(ascii: "["))
+            for (i, s) in ss.enumerated() {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                w.raw("{\"metric\":"); w.labels(s.labels)
+                w.raw(",\"values\":[")
+                for (j, smp) in s.samples.enumerated() {
+                    if j > 0 { w.byte(UInt8(ascii: ",")) }
+                    point(&w, smp.t, PromFloat.formatF(smp.v))
+                }
+                w.raw("]}")
+            }
+            w.byte(UInt8(ascii: "]"))
+        }
+        w.byte(UInt8(ascii: "}"))
+        if !r.annotations.warnings.isEmpty { w.raw(",\"warnings\":"); w.stringArray(r.annotations.warnings) }
+        if !r.annotations.infos.isEmpty { w.raw(",\"infos\":"); w.stringArray(r.annotations.infos) }
+        w.byte(UInt8(ascii: "}"))
+        return w.bytes
+    }
+
+    /// `[1435781451.781,"1"]`: seconds with up to 3 decimals (trailing zeros dropped), value as string.
+    static func point(_ w: inout JSONWriter, _ t: Timestamp, _ v: String) {
+        w.byte(UInt8(ascii: "["))
+        w.timestamp(t)
+        w.byte(UInt8(ascii: ","))
+        w.string(v)
+        w.byte(UInt8(ascii: "]"))
+    }
+}
+
+extension JSONWriter {
+    /// A millisecond timestamp as Prometheus's JSON seconds (`1435781451.781`, `1435781451.78`, `1435781451`).
+    public mutating func timestamp(_ t: Timestamp) {
+        var secs = t / 1000, ms = t % 1000
+        if ms < 0 { ms += 1000; secs -= 1 }
+        if t < 0 && secs == 0 && ms > 0 { raw("-") }
+        bytes.append(contentsOf: String(secs).utf8)
+        if ms == 0 { return }
+        var frac = [UInt8(ascii: "0") + UInt8(ms / 100), UInt8(ascii: "0") + UInt8(ms / 10 % 10), UInt8(ascii: "0") + UInt8(ms % 10)]
+        while frac.last == UInt8(ascii: "0") { frac.removeLast() }
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(contentsOf: frac)
+    }
+}
