@@ -13,6 +13,8 @@ extension FleetController {
             options.output("\(Self.clock()) SIGHUP without a request in \(files.requestFile); ignored")
             return
         }
+        // Consumed: a later SIGHUP (a closed terminal) must not apply it again.
+        try? FileManager.default.removeItem(atPath: files.requestFile)
         options.output("\(Self.clock()) applying \(request.topologyPath)")
         let now = Self.now()
         var new: Topology, newConfigs: [MemberConfig], newPlan: ProcessPlanner.Plan, result: ApplyResult
