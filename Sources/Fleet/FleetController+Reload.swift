@@ -13,15 +13,19 @@ extension FleetController {
             options.output("\(Self.clock()) SIGHUP without a request in \(files.requestFile); ignored")
             return
         }
+        // Consumed: a later SIGHUP (a closed terminal) must not apply it again.
+        try? FileManager.default.removeItem(atPath: files.requestFile)
         options.output("\(Self.clock()) applying \(request.topologyPath)")
         let now = Self.now()
-        let new: Topology, newConfigs: [MemberConfig], newPlan: ProcessPlanner.Plan, result: ApplyResult
+        var new: Topology, newConfigs: [MemberConfig], newPlan: ProcessPlanner.Plan, result: ApplyResult
         do {
             new = try Topology.load(path: request.topologyPath)
-            guard new.fleet == topology.fleet, new.dataDir == topology.dataDir else {
+            guard new.fleet == topology.fleet, Self.samePath(new.dataDir, topology.dataDir) else {
                 throw ReloadRefused(reason: "this controller runs fleet \(topology.fleet) in \(topology.dataDir); "
                                     + "\(request.topologyPath) describes fleet \(new.fleet) in \(new.dataDir)")
             }
+            // The same directory spelled differently (relative vs absolute) must not restart everyone.
+            new.dataDir = topology.dataDir
             newConfigs = try Renderer.render(new)
             newPlan = ProcessPlanner(subcommands: options.subcommands).plan(new, newConfigs)
             try Renderer.write(newConfigs, to: new.dataDir)
@@ -63,6 +67,10 @@ extension FleetController {
         pendingReply = (request.id, text, Set(change.reload), [])
         startReloads(change.reload, group: &group)
         if change.reload.isEmpty { finishReply() }
+    }
+
+    static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
     }
 
     func startReloads(_ names: [String], group: inout TaskGroup<Void>) {

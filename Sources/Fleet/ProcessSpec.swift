@@ -42,7 +42,7 @@ public struct ProcessSpec: Sendable, Equatable {
 /// - federator: `federator --config.file <dir>/federator.yml …` when the executable has a
 ///   `federator` subcommand, else `replica` on the rendered federation prometheus.yml
 ///   (honor_labels /federate jobs)
-/// - router: `router --config <dir>/router.yml --web.listen-address <addr>` when there is a
+/// - router: `router --config.file <dir>/router.yml --web.listen-address <addr>` when there is a
 ///   `router` subcommand, else not run (`skipped` says why)
 /// - exporter: `exporter --targets K --series S --listen-address host:base_port`
 public struct ProcessPlanner: Sendable {
@@ -123,7 +123,7 @@ public struct ProcessPlanner: Sendable {
                         skipped.append((c.name, "this promfleet has no `router` subcommand yet"))
                         continue
                     }
-                    args = ["router", "--config", dir + "/router.yml", "--web.listen-address", c.address]
+                    args = ["router", "--config.file", dir + "/router.yml", "--web.listen-address", c.address]
                 }
                 out.append(ProcessSpec(name: c.name, kind: .member(role), arguments: args, address: c.address,
                                        readyPath: "/-/ready", directory: dir, reloadable: role != .router))

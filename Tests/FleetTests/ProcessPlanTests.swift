@@ -41,7 +41,7 @@ struct ProcessPlanTests {
         let fed = try #require(plan.processes.first { $0.name == "federator-a" })
         #expect(fed.arguments.prefix(3) == ["federator", "--config.file", "/d/federator-a/federator.yml"])
         let router = try #require(plan.processes.last)
-        #expect(router.arguments == ["router", "--config", "/d/router/router.yml", "--web.listen-address", "127.0.0.1:20000"])
+        #expect(router.arguments == ["router", "--config.file", "/d/router/router.yml", "--web.listen-address", "127.0.0.1:20000"])
         #expect(router.kind == .member(.router))
     }
 
