@@ -1,5 +1,6 @@
 /// A byte count written with base-2 units (`units.Base2Bytes`): `10MB` and `10MiB` both mean
-/// 10 × 1024 × 1024 bytes; `B`, `KB`/`KiB` … `EB`/`EiB`; a plain integer is bytes; `0` is no limit.
+/// 10 × 1024 × 1024 bytes; `B`, `KB`/`KiB` … `EB`/`EiB`; `0` is no limit. A number without a unit is
+/// refused, as Prometheus refuses it (`units: unknown unit  in 100`).
 public struct ByteSize: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var bytes: Int64
     public init(bytes: Int64) { self.bytes = bytes }
@@ -19,10 +20,6 @@ public struct ByteSize: Hashable, Comparable, Sendable, CustomStringConvertible 
             rest = rest.dropFirst()
         }
         if rest == "0" { self.init(bytes: 0); return }
-        if rest.allSatisfy(\.isASCII), !rest.isEmpty, rest.allSatisfy(\.isNumber), let v = Int64(rest) {
-            self.init(bytes: neg ? -v : v)  // YAML integer: bytes
-            return
-        }
         guard !rest.isEmpty else { throw ByteSizeError(message: "units: invalid \(orig)") }
         var total = 0.0
         while !rest.isEmpty {

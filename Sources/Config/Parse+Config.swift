@@ -106,7 +106,7 @@ extension YAMLContext {
             try validateProtocols(p, m, suffix: "for global config")
             g.scrapeProtocols = p
         }
-        g.metricNameEscapingScheme = try m.string("metric_name_escaping_scheme") ?? ""
+        g.metricNameEscapingScheme = try escapingScheme(m, validation: g.metricNameValidationScheme, what: "global")
         g.scrapeNativeHistograms = try m.bool("scrape_native_histograms")
         g.convertClassicHistogramsToNHCB = try m.bool("convert_classic_histograms_to_nhcb") ?? false
         g.alwaysScrapeClassicHistograms = try m.bool("always_scrape_classic_histograms") ?? false
@@ -129,9 +129,22 @@ extension YAMLContext {
     func validationScheme(_ m: MapReader) throws(ConfigError) -> NameValidationScheme? {
         guard let s = try m.string("metric_name_validation_scheme"), !s.isEmpty else { return nil }
         guard let v = NameValidationScheme(rawValue: s) else {
-            throw m.error("metric_name_validation_scheme", "unrecognized name validation scheme \(quoteGo(s)), must be either '', 'legacy' or 'utf8'")
+            throw m.error("metric_name_validation_scheme", "unrecognized ValidationScheme: \(quoteGo(s))")
         }
         return v
+    }
+
+    /// `metric_name_escaping_scheme`: one of Prometheus's four, and `allow-utf-8` only with utf8 names.
+    func escapingScheme(_ m: MapReader, validation: NameValidationScheme, what: String) throws(ConfigError) -> String {
+        let s = try m.string("metric_name_escaping_scheme") ?? ""
+        let allowed = ["allow-utf-8", "underscores", "dots", "values"]
+        if !s.isEmpty && !allowed.contains(s) {
+            throw m.error("metric_name_escaping_scheme", "unknown \(what) name escaping method specified, must be one of 'allow-utf-8', 'underscores', 'dots', or 'values', got \(quoteGo(s))")
+        }
+        if s == "allow-utf-8" && validation != .utf8 {
+            throw m.error("metric_name_escaping_scheme", "utf8 metric names requested but validation scheme is not set to UTF8")
+        }
+        return s
     }
 
     func validateProtocols(_ p: [String], _ m: MapReader, suffix: String) throws(ConfigError) {

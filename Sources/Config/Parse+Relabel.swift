@@ -41,6 +41,7 @@ extension YAMLContext {
         if let s = try m.string("target_label") { c.targetLabel = s }
         if let s = try m.string("replacement") { c.replacement = s }
         if let n = m.value("action") {
+            if isNull(n) { throw error(n, field: "action", "relabel action cannot be empty") }
             do { c.action = try RelabelAction(parsing: try string(n, field: "action")) } catch let e as RelabelError {
                 throw error(n, field: "action", e.message)
             } catch let e as ConfigError {
@@ -69,8 +70,7 @@ extension YAMLContext {
         var out: [TargetGroup] = []
         for (i, item) in try sequence(n, field: "static_configs", of: "*targetgroup.Group").enumerated() {
             guard let g = try mapping(item, type: "targetgroup.Group", known: ["targets", "labels"]) else {
-                out.append(TargetGroup(targets: [], source: String(i)))
-                continue
+                throw error(item, field: "static_configs", "empty or null section in static_configs")
             }
             let targets = try g.stringList("targets") ?? []
             var labels: [String: String] = [:]

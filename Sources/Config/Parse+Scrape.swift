@@ -32,7 +32,7 @@ extension YAMLContext {
         let job = quoteGo(c.jobName)
 
         c.metricNameValidationScheme = try validationScheme(m) ?? g.metricNameValidationScheme
-        c.metricNameEscapingScheme = try m.string("metric_name_escaping_scheme") ?? ""
+        c.metricNameEscapingScheme = try escapingScheme(m, validation: c.metricNameValidationScheme, what: "scrape config")
         c.honorLabels = try m.bool("honor_labels") ?? false
         c.honorTimestamps = try m.bool("honor_timestamps") ?? true
         c.trackTimestampsStaleness = try m.bool("track_timestamps_staleness") ?? false

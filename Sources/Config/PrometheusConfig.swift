@@ -1,3 +1,4 @@
+import MetricModel
 import Relabeling
 
 /// prometheus.yml, as Prometheus reads it: defaults filled, globals inherited by every scrape
@@ -52,6 +53,9 @@ public struct GlobalConfig: Sendable {
     public var extraScrapeMetrics: Bool?
 
     public init() {}
+
+    /// `external_labels` as a label set (empty values dropped, as Prometheus drops them).
+    public var externalLabelSet: Labels { Labels(externalLabels) }
 
     static let yamlKeys = [
         "scrape_interval", "scrape_timeout", "scrape_protocols", "evaluation_interval", "rule_query_offset",

@@ -35,7 +35,25 @@ struct YAMLContext {
         }
         var entries: [(String, Node, Node)] = []
         var seen = Set<String>()
-        for (k, v) in m {
+        // YAML merge keys (`<<: *defaults`), as yaml.v2 supports: explicit keys win over merged ones.
+        var merged: [(Node, Node)] = []
+        for (k, v) in m where k.scalar?.string == "<<" && k.scalar?.style != .singleQuoted && k.scalar?.style != .doubleQuoted {
+            let sources: [Node]
+            switch v {
+            case .mapping: sources = [v]
+            case .sequence(let seq): sources = Array(seq)
+            default: throw error(v, field: "<<", "map merge requires map or sequence of maps as the value")
+            }
+            for src in sources {
+                guard case .mapping(let sm) = src else { throw error(src, field: "<<", "map merge requires map or sequence of maps as the value") }
+                for (mk, mv) in sm where !m.contains(where: { $0.key.scalar?.string == mk.scalar?.string })
+                    && !merged.contains(where: { $0.0.scalar?.string == mk.scalar?.string }) {
+                    merged.append((mk, mv))
+                }
+            }
+        }
+        let pairs = m.filter { !($0.key.scalar?.string == "<<" && $0.key.scalar?.style != .singleQuoted && $0.key.scalar?.style != .doubleQuoted) }.map { ($0.key, $0.value) } + merged
+        for (k, v) in pairs {
             guard let key = k.scalar?.string else { throw error(k, "cannot unmarshal \(kindName(k)) into a \(type) field name") }
             if seen.contains(key) { throw error(k, field: key, "field \(key) already set in type \(type)") }
             seen.insert(key)

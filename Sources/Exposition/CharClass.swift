@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// 256-entry character-class table shared by both parsers: one load and one mask per byte.
 /// Allocated once for the process and never freed, so parsers keep a plain pointer to it.
 enum CharClass {
@@ -9,12 +15,12 @@ enum CharClass {
     static let labelStart: UInt8 = 1 << 2
     /// `[a-zA-Z0-9_]`
     static let labelChar: UInt8 = 1 << 3
-    /// Ends a text-format value token: space, tab, newline, `{` (promlex `[^{ \t\n]+`).
+    /// Ends a text-format value token: space, tab, newline, `{`, NUL (promlex `[^{ \t\n]+`).
     static let textValueEnd: UInt8 = 1 << 4
     /// Needs attention inside a quoted string: `"`, `\`, newline, and bytes ≥ 0x80 (UTF-8
     /// check). Everything else is copied through by the fast loop.
     static let quotedSpecial: UInt8 = 1 << 5
-    /// Ends an OpenMetrics token: space, newline (openmetricslex `[^ \n]+`).
+    /// Ends an OpenMetrics token: space, newline, NUL (openmetricslex `[^ \n]+`).
     static let omValueEnd: UInt8 = 1 << 6
     /// `[0-9]`
     static let digit: UInt8 = 1 << 7
@@ -30,9 +36,10 @@ enum CharClass {
             if isAlpha || u || c == 0x3A { v |= metricStart | metricChar }
             if isDigit { v |= metricChar | labelChar | digit }
             if isAlpha || u { v |= labelStart | labelChar }
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x7B { v |= textValueEnd }
+            // NUL ends tokens too: golex's negated classes never match it.
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x7B || c == 0 { v |= textValueEnd }
             if c == 0x22 || c == 0x5C || c == 0x0A || c >= 0x80 { v |= quotedSpecial }
-            if c == 0x20 || c == 0x0A { v |= omValueEnd }
+            if c == 0x20 || c == 0x0A || c == 0 { v |= omValueEnd }
             t[c] = v
         }
         return UnsafePointer(t)
@@ -84,12 +91,61 @@ enum UTF8Check {
 
     static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
-        while i < b.count {
+        let n = b.count
+        // ASCII fast path, eight bytes at a time.
+        if let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+        }
+        while i < n {
             if b[i] < 0x80 { i += 1; continue }
             let l = sequenceLength(b, i)
             if l == 0 { return false }
             i += l
         }
         return true
+    }
+}
+
+/// Byte search with libc's vectorised `memchr`.
+enum ByteSearch {
+    /// Index of the first `byte` in `b[from..<b.count]`, or `b.count`.
+    @inline(__always)
+    static func index(of byte: UInt8, in b: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard from < b.count, let base = b.baseAddress else { return b.count }
+        guard let p = memchr(base + from, Int32(byte), b.count - from) else { return b.count }
+        return UnsafeRawPointer(p) - UnsafeRawPointer(base)
+    }
+}
+
+/// The byte scanners both parsers use, as non-mutating functions so the loop runs in registers.
+protocol ByteScanning {
+    var b: UnsafeBufferPointer<UInt8> { get }
+    var cls: UnsafePointer<UInt8> { get }
+}
+
+extension ByteScanning {
+    /// First index ≥ `from` whose class has none of `mask` (or the end).
+    @inline(__always)
+    func scan(_ from: Int, while mask: UInt8) -> Int {
+        let n = b.count
+        guard let p = b.baseAddress else { return from }
+        let c = cls
+        var k = from
+        while k < n && c[Int(p[k])] & mask != 0 { k += 1 }
+        return k
+    }
+
+    /// First index ≥ `from` whose class has one of `mask` (or the end).
+    @inline(__always)
+    func scan(_ from: Int, until mask: UInt8) -> Int {
+        let n = b.count
+        guard let p = b.baseAddress else { return from }
+        let c = cls
+        var k = from
+        while k < n && c[Int(p[k])] & mask == 0 { k += 1 }
+        return k
     }
 }

@@ -8,7 +8,7 @@ extension OpenMetricsParser {
         var hasName = false
         if b[i] != 0x7B {
             nameStart = i
-            while i < n && cls[Int(b[i])] & CharClass.metricChar != 0 { i += 1 }
+            i = scan(i, while: CharClass.metricChar)
             nameEnd = i
             hasName = true
             sEnd = i
@@ -19,8 +19,10 @@ extension OpenMetricsParser {
             sEnd = i
         }
         if !hasName {
+            // Prometheus reports this after lexing the value token; show it too.
+            let end = i < n && b[i] == 0x20 ? scan(i + 1, until: CharClass.omValueEnd) : i
             throw ExpositionError(.metricName, line: line,
-                                  "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i])))")
+                                  "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<end])))")
         }
         value = try number(after: "metric")
         hasTS = false
@@ -33,7 +35,7 @@ extension OpenMetricsParser {
         }
         let s = i + 1
         i = s
-        while i < n && cls[Int(b[i])] & CharClass.omValueEnd == 0 { i += 1 }
+        i = scan(i, until: CharClass.omValueEnd)
         let r = NumberParsing.parseFloat(b, s, i)
         guard case .ok(let secs) = r else {
             throw Text.numberError(r, b, s, i, entryStart: entryStart, line: line)
@@ -64,7 +66,7 @@ extension OpenMetricsParser {
         }
         let s = i + 1
         i = s
-        while i < n && cls[Int(b[i])] & CharClass.omValueEnd == 0 { i += 1 }
+        i = scan(i, until: CharClass.omValueEnd)
         let r = NumberParsing.parseFloat(b, s, i)
         guard case .ok(let v) = r else {
             throw Text.numberError(r, b, s, i, entryStart: entryStart, line: line)
@@ -87,7 +89,7 @@ extension OpenMetricsParser {
         }
         let s = i + 1
         i = s
-        while i < n && cls[Int(b[i])] & CharClass.omValueEnd == 0 { i += 1 }
+        i = scan(i, until: CharClass.omValueEnd)
         let r = NumberParsing.parseFloat(b, s, i)
         guard case .ok(let secs) = r else {
             throw Text.numberError(r, b, s, i, entryStart: entryStart, line: line)
@@ -113,7 +115,7 @@ extension OpenMetricsParser {
             var qs = 0, qe = 0
             if cls[Int(c)] & CharClass.labelStart != 0 {
                 i += 1
-                while i < n && cls[Int(b[i])] & CharClass.labelChar != 0 { i += 1 }
+                i = scan(i, while: CharClass.labelChar)
             } else if c == 0x22 {
                 guard let (s, e) = try quoted(allowNewline: true) else {
                     throw error("expected label name", tokenEnd: i + 1)
@@ -140,8 +142,7 @@ extension OpenMetricsParser {
             if d != 0x3D { throw error("expected equal", tokenEnd: i + 1) }
             i += 1
             guard i < n && b[i] == 0x22 else { throw error("expected label value", tokenEnd: i + 1) }
-            var k = i + 1
-            while k < n && cls[Int(b[k])] & CharClass.quotedSpecial == 0 { k += 1 }
+            let k = scan(i + 1, until: CharClass.quotedSpecial)
             if k < n && b[k] == 0x22 {
                 i = k + 1
             } else if try quoted(allowNewline: false) == nil {

@@ -10,7 +10,7 @@ import MetricModel
 /// samples keep their exposed names (`foo_total`, `foo_created`), as Prometheus stores them;
 /// `_created` lines can be skipped with `ParserOptions.skipCreatedSeries`.
 /// See `ExpositionParser` for the contract.
-public struct OpenMetricsParser: ExpositionParser {
+public struct OpenMetricsParser: ExpositionParser, ByteScanning {
     let b: UnsafeBufferPointer<UInt8>
     let cls: UnsafePointer<UInt8>
     public let options: ParserOptions
@@ -114,7 +114,7 @@ public struct OpenMetricsParser: ExpositionParser {
             mStart = s; mEnd = e
         } else if i < n && cls[Int(b[i])] & CharClass.metricStart != 0 {
             mStart = i
-            while i < n && cls[Int(b[i])] & CharClass.metricChar != 0 { i += 1 }
+            i = scan(i, while: CharClass.metricChar)
             mEnd = i
         } else {
             throw error("expected metric name after \(keyword)", tokenEnd: i + 1)
@@ -123,8 +123,7 @@ public struct OpenMetricsParser: ExpositionParser {
         guard i < n && b[i] == 0x20 else {
             throw ExpositionError(.syntax, line: line, "expected text in \(keyword)")
         }
-        var k = i + 1
-        while k < n && b[k] != 0x0A { k += 1 }
+        let k = ByteSearch.index(of: 0x0A, in: b, from: i + 1)
         guard k < n else { throw ExpositionError(.syntax, line: line, "expected text in \(keyword)") }
         tStart = i + 1; tEnd = k
         i = k + 1

@@ -89,9 +89,9 @@ public struct FederationWriter {
         for k in skip.indices { skip[k] = false }
         labels.forEachRaw { n, value in
             if value.isEmpty { return }
-            if n.elementsEqual(SampleLine.metricName) {
+            if SampleLine.isMetricName(n) {
                 hasName = true
-                if !started || !value.elementsEqual(lastName) {
+                if !started || !SampleLine.equal(value, lastName) {
                     started = true
                     lastName.removeAll(keepingCapacity: true)
                     lastName.append(contentsOf: value)
@@ -101,7 +101,7 @@ public struct FederationWriter {
                 }
                 return
             }
-            for k in extra.indices where !skip[k] && n.elementsEqual(extra[k].name) { skip[k] = true }
+            for k in extra.indices where !skip[k] && SampleLine.equal(n, extra[k].name) { skip[k] = true }
         }
         guard hasName else { return false }
         SampleLine.append(labels, extra: extra, skipExtra: skip, value: v, timestamp: t,

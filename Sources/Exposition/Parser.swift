@@ -119,6 +119,6 @@ public protocol ExpositionParser {
     var metricType: MetricType { get }
     /// For `.unit`: the unit text.
     func unit() -> String
-    /// For `.comment`: the comment text.
+    /// For `.comment`: the whole comment line, `#` included (as Prometheus returns it).
     func comment() -> String
 }

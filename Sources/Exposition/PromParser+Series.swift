@@ -7,7 +7,7 @@ extension PromParser {
         sStart = i
         var hasName = false
         if b[i] != 0x7B {
-            while i < n && cls[Int(b[i])] & CharClass.metricChar != 0 { i += 1 }
+            i = scan(i, while: CharClass.metricChar)
             hasName = true
             sEnd = i
             skipSpaces()
@@ -18,13 +18,13 @@ extension PromParser {
             sEnd = i
             skipSpaces()
         }
+        // Value: promlex `[^{ \t\n]+`.
+        let vs = i
+        i = scan(i, until: CharClass.textValueEnd)
         if !hasName {
             throw ExpositionError(.metricName, line: line,
                                   "metric name not set while parsing: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[entryStart..<i])))")
         }
-        // Value: promlex `[^{ \t\n]+`.
-        let vs = i
-        while i < n && cls[Int(b[i])] & CharClass.textValueEnd == 0 { i += 1 }
         if i == vs {
             throw error("expected value after metric", tokenEnd: i + 1)
         }
@@ -41,7 +41,7 @@ extension PromParser {
             throw error("expected timestamp or new record", tokenEnd: i + 1)
         }
         let tsStart = i
-        while i < n && cls[Int(b[i])] & CharClass.digit != 0 { i += 1 }
+        i = scan(i, while: CharClass.digit)
         switch NumberParsing.parseInt(b, tsStart, i) {
         case .ok(let t): ts = t; hasTS = true
         default:
@@ -67,7 +67,7 @@ extension PromParser {
             var quotedName = false
             if cls[Int(c)] & CharClass.labelStart != 0 {
                 i += 1
-                while i < n && cls[Int(b[i])] & CharClass.labelChar != 0 { i += 1 }
+                i = scan(i, while: CharClass.labelChar)
             } else if c == 0x22 {
                 guard try quotedString(allowNewline: true, expected: "expected label name") != nil else {
                     throw error("expected label name", tokenEnd: i + 1)
@@ -100,8 +100,7 @@ extension PromParser {
                 if i >= n || b[i] != 0x22 { throw error("expected label value", tokenEnd: i + 1) }
             }
             // Label value, fast loop for bytes that need no attention.
-            var k = i + 1
-            while k < n && cls[Int(b[k])] & CharClass.quotedSpecial == 0 { k += 1 }
+            let k = scan(i + 1, until: CharClass.quotedSpecial)
             if k < n && b[k] == 0x22 {
                 i = k + 1
             } else if try quotedString(allowNewline: true, expected: "expected label value") == nil {

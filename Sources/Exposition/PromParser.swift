@@ -6,7 +6,7 @@ import MetricModel
 /// trailing comma allowed inside `{}`, Prometheus 3's quoted UTF-8 names (`{"my.metric",
 /// "a.b"="c"}`), value then an optional integer millisecond timestamp (digits only: negative
 /// timestamps are refused, as promlex does). See `ExpositionParser` for the contract.
-public struct PromParser: ExpositionParser {
+public struct PromParser: ExpositionParser, ByteScanning {
     let b: UnsafeBufferPointer<UInt8>
     let cls: UnsafePointer<UInt8>
     public let options: ParserOptions
@@ -91,6 +91,7 @@ public struct PromParser: ExpositionParser {
 
     mutating func hashLine() throws(ExpositionError) -> ExpositionEntry {
         let n = b.count
+        let hash = i
         i += 1
         var isMeta = false
         var isHelp = false
@@ -102,8 +103,8 @@ public struct PromParser: ExpositionParser {
             }
         }
         if !isMeta {
-            tStart = i
-            while i < n && b[i] != 0x0A { i += 1 }
+            tStart = hash
+            i = ByteSearch.index(of: 0x0A, in: b, from: i)
             tEnd = i
             return .comment
         }
@@ -118,14 +119,14 @@ public struct PromParser: ExpositionParser {
             mStart = s; mEnd = e
         } else if i < n && cls[Int(b[i])] & CharClass.metricStart != 0 {
             mStart = i
-            while i < n && cls[Int(b[i])] & CharClass.metricChar != 0 { i += 1 }
+            i = scan(i, while: CharClass.metricChar)
             mEnd = i
         } else {
             throw error("expected metric name after \(keyword)", tokenEnd: i + 1)
         }
         // The rest of the line; promlex drops its first byte (the separating blank).
         var s = i
-        while i < n && b[i] != 0x0A { i += 1 }
+        i = ByteSearch.index(of: 0x0A, in: b, from: i)
         if i - s >= 1 { s += 1 }
         tStart = s; tEnd = i
         if isHelp {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MetricModel
 
 /// Writes the Prometheus text format 0.0.4 into a caller's byte buffer, exactly as
@@ -65,6 +70,20 @@ public enum TextWriter {
 enum SampleLine {
     static let metricName: [UInt8] = Array("__name__".utf8)
 
+    /// `n == "__name__"` without generic sequence comparison.
+    @inline(__always)
+    static func isMetricName(_ n: UnsafeBufferPointer<UInt8>) -> Bool {
+        n.count == 8 && n[0] == 0x5F && n[1] == 0x5F && n[2] == 0x6E && n[3] == 0x61
+            && n[4] == 0x6D && n[5] == 0x65 && n[6] == 0x5F && n[7] == 0x5F
+    }
+
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.isEmpty { return true }
+        return b.withUnsafeBufferPointer { memcmp(a.baseAddress!, $0.baseAddress!, a.count) == 0 }
+    }
+
     /// Writes `b` escaped as a label value (`\` → `\\`, `"` → `\"`, newline → `\n`).
     @inline(__always)
     static func appendEscaped(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
@@ -99,7 +118,7 @@ enum SampleLine {
         var inBraces = false
         labels.forEachRaw { n, v in
             if v.isEmpty { return }
-            if !n.elementsEqual(metricName) { hasOthers = true; return }
+            if !isMetricName(n) { hasOthers = true; return }
             if CharClass.isLegacyMetricName(v) {
                 out.append(contentsOf: v)
             } else {
@@ -109,7 +128,7 @@ enum SampleLine {
         }
         if hasOthers {
             labels.forEachRaw { n, v in
-                if v.isEmpty || n.elementsEqual(metricName) { return }
+                if v.isEmpty || isMetricName(n) { return }
                 out.append(sep); sep = 0x2C; inBraces = true
                 appendName(n, metric: false, to: &out)
                 out.append(0x3D); out.append(0x22)

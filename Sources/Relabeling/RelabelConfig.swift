@@ -193,3 +193,12 @@ public func goQuote(_ s: String) -> String {
     }
     return out + "\""
 }
+
+extension RelabelConfig: Equatable {
+    /// Same rule: equal fields, regexes with the same pattern and the same "default" status.
+    public static func == (a: RelabelConfig, b: RelabelConfig) -> Bool {
+        a.sourceLabels == b.sourceLabels && a.separator == b.separator && a.regex.pattern == b.regex.pattern
+            && a.regex.isDefault == b.regex.isDefault && a.modulus == b.modulus && a.targetLabel == b.targetLabel
+            && a.replacement == b.replacement && a.action == b.action && a.nameValidationScheme == b.nameValidationScheme
+    }
+}

@@ -21,7 +21,9 @@ public final class RelabelRegex: @unchecked Sendable, CustomStringConvertible {
         self.pattern = pattern
         try RelabelRegex.refuseNonRE2(pattern)
         do {
-            compiled = try Regex("(?s:" + RelabelRegex.translate(pattern) + ")").matchingSemantics(.unicodeScalar)
+            // RE2 semantics: code points, and ASCII-only \d \w \s and POSIX classes.
+            compiled = try Regex("(?s:" + RelabelRegex.translate(pattern) + ")")
+                .matchingSemantics(.unicodeScalar).asciiOnlyCharacterClasses()
         } catch {
             throw RelabelError("error parsing regexp: \(error) in `\(pattern)`")
         }
@@ -65,26 +67,92 @@ public final class RelabelRegex: @unchecked Sendable, CustomStringConvertible {
         return c.expand(template)
     }
 
-    /// Rewrites RE2 spellings Swift's parser does not know: `\pL` → `\p{L}`.
+    /// Rewrites RE2 spellings Swift's parser reads differently: `\\pL` → `\\p{L}`; POSIX classes
+    /// made ASCII; inside `[…]` a leading `]`, a nested `[` and `&`/`~` are literals (Swift would
+    /// read class set operations); a `{` that does not start `{n}`, `{n,}` or `{n,m}` is a literal.
     static func translate(_ p: String) -> String {
-        guard p.contains("\\p") || p.contains("\\P") else { return p }
         let u = Array(p.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
+        var inClass = false
+        func emit(_ s: String) { out.append(contentsOf: s.unicodeScalars) }
         while i < u.count {
-            if u[i] == "\\" && i + 2 < u.count && (u[i + 1] == "p" || u[i + 1] == "P") && u[i + 2] != "{" {
-                out.append(contentsOf: [u[i], u[i + 1], "{", u[i + 2], "}"])
-                i += 3
-            } else if u[i] == "\\" && i + 1 < u.count {
-                out.append(contentsOf: [u[i], u[i + 1]])
-                i += 2
-            } else {
-                out.append(u[i])
-                i += 1
+            let c = u[i]
+            if c == "\\" && i + 1 < u.count {
+                let n = u[i + 1]
+                if (n == "p" || n == "P") && i + 2 < u.count && u[i + 2] != "{" {
+                    out.append(contentsOf: [c, n, "{", u[i + 2], "}"])
+                    i += 3
+                } else if (n == "p" || n == "P" || n == "x") && i + 2 < u.count && u[i + 2] == "{",
+                          let close = u[(i + 2)...].firstIndex(of: "}") {
+                    out.append(contentsOf: u[i...close])  // \p{Greek}, \x{263a}
+                    i = close + 1
+                } else {
+                    out.append(contentsOf: [c, n])
+                    i += 2
+                }
+                continue
             }
+            if inClass {
+                if c == "]" {
+                    inClass = false
+                    out.append(c)
+                } else if c == "[" && i + 1 < u.count && u[i + 1] == ":" ,
+                          let end = (i + 2 < u.count ? (i + 2)..<u.count : nil).flatMap({ r in r.first { u[$0] == ":" && $0 + 1 < u.count && u[$0 + 1] == "]" } }) {
+                    let name = String(String.UnicodeScalarView(u[(i + 2)..<end]))
+                    if let ascii = posixClasses.first(where: { $0.0 == name })?.1 { emit(ascii) } else { emit("[:\(name):]") }
+                    i = end + 2
+                    continue
+                } else if c == "[" || c == "&" || c == "~" {
+                    out.append("\\")
+                    out.append(c)
+                } else {
+                    out.append(c)
+                }
+                i += 1
+                continue
+            }
+            if c == "[" {
+                inClass = true
+                out.append(c)
+                i += 1
+                if i < u.count && u[i] == "^" { out.append("^"); i += 1 }
+                if i < u.count && u[i] == "]" { emit("\\]"); i += 1 }
+                continue
+            }
+            if c == "{" && !isRepetition(u, i) {
+                emit("\\{")
+                i += 1
+                continue
+            }
+            out.append(c)
+            i += 1
         }
         return String(out)
     }
+
+    /// RE2: `{` starts a repetition only as `{n}`, `{n,}` or `{n,m}`.
+    static func isRepetition(_ u: [Unicode.Scalar], _ start: Int) -> Bool {
+        var i = start + 1
+        func digits() -> Bool {
+            let s = i
+            while i < u.count && ("0"..."9").contains(u[i]) { i += 1 }
+            return i > s
+        }
+        guard digits() else { return false }
+        if i < u.count && u[i] == "," {
+            i += 1
+            _ = digits()
+        }
+        return i < u.count && u[i] == "}"
+    }
+
+    static let posixClasses: [(String, String)] = [
+        ("alnum", "0-9A-Za-z"), ("alpha", "A-Za-z"), ("ascii", "\\x00-\\x7F"), ("blank", "\\t "),
+        ("cntrl", "\\x00-\\x1F\\x7F"), ("digit", "0-9"), ("graph", "!-~"), ("lower", "a-z"), ("print", " -~"),
+        ("punct", "!-/:-@\\[-`{-~"), ("space", "\\t\\n\\v\\f\\r "), ("upper", "A-Z"), ("word", "0-9A-Za-z_"),
+        ("xdigit", "0-9A-Fa-f"),
+    ]
 
     /// Refuses syntax RE2 (and therefore Prometheus) rejects but Swift's engine would accept.
     static func refuseNonRE2(_ p: String) throws(RelabelError) {

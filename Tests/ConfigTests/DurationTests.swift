@@ -36,7 +36,7 @@ import Testing
 
 @Suite struct ByteSizeTests {
     @Test(arguments: [
-        ("0", 0, "0B"), ("1024", 1024, "1KiB"), ("10MB", 10 << 20, "10MiB"), ("10MiB", 10 << 20, "10MiB"),
+        ("0", 0, "0B"), ("1024B", 1024, "1KiB"), ("10MB", 10 << 20, "10MiB"), ("10MiB", 10 << 20, "10MiB"),
         ("1GB512MB", (1 << 30) + (512 << 20), "1GiB512MiB"), ("1.5KB", 1536, "1KiB512B"), ("100B", 100, "100B"),
         ("1TB", 1 << 40, "1TiB"),
     ] as [(String, Int64, String)])
@@ -47,7 +47,8 @@ import Testing
         #expect(try ByteSize(parsing: printed) == b)
     }
 
-    @Test(arguments: [("10XB", "units: unknown unit XB in 10XB"), ("MB", "units: invalid MB"), ("", "units: invalid ")])
+    @Test(arguments: [("10XB", "units: unknown unit XB in 10XB"), ("MB", "units: invalid MB"), ("", "units: invalid "),
+                      ("100", "units: unknown unit  in 100")])
     func parseErrors(_ text: String, _ message: String) {
         #expect(throws: ByteSizeError(message: message)) { try ByteSize(parsing: text) }
     }

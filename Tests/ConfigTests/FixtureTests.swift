@@ -58,6 +58,14 @@ let badFixtures: [BadFixture] = [
     BadFixture(file: "http_sd_bad_scheme.bad.yml", line: 4, message: "URL scheme must be 'http' or 'https'"),
     BadFixture(file: "alertmanager_v1.bad.yml", line: 3, message: "expected Alertmanager api version to be one of [v2] but got v1", prometheusRejects: false),
     BadFixture(file: "rule_file_pattern.bad.yml", line: 2, message: "invalid rule file path \"rules/*/alerts.yml\""),
+    BadFixture(file: "empty_action.bad.yml", line: 6, message: "relabel action cannot be empty"),
+    BadFixture(file: "empty_static_config.bad.yml", line: 5, message: "empty or null section in static_configs"),
+    BadFixture(file: "body_size_without_unit.bad.yml", line: 3, message: "body_size_limit: units: unknown unit  in 100"),
+    // 2.42 rejects these only as unknown fields (it predates them); Prometheus 3 rejects them for our reason.
+    BadFixture(file: "escaping_conflict.bad.yml", line: 3, message: "utf8 metric names requested but validation scheme is not set to UTF8", prometheusRejects: false),
+    BadFixture(file: "validation_scheme.bad.yml", line: 2, message: "unrecognized ValidationScheme: \"invalid_scheme\"", prometheusRejects: false),
+    BadFixture(file: "keepequal_extra_field.bad.yml", line: 4, message: "keepequal action requires only 'source_labels' and `target_label`, and no other fields"),
+    BadFixture(file: "http_sd_no_host.bad.yml", line: 4, message: "host is missing in URL"),
 ]
 
 @Suite struct FixtureTests {
@@ -83,7 +91,7 @@ let badFixtures: [BadFixture] = [
         #expect(Set(files) == Set(badFixtures.map(\.file)))
     }
 
-    @Test(arguments: ["prometheus.good.yml", "minimal.good.yml", "remote_write.good.yml", "global_limits.good.yml"])
+    @Test(arguments: ["prometheus.good.yml", "minimal.good.yml", "remote_write.good.yml", "global_limits.good.yml", "targets_compare.good.yml"])
     func goodFixtureLoads(_ name: String) throws {
         let cfg = try PrometheusConfig.load(file: fixturePath(name))
         #expect(cfg.filename == fixturePath(name))
@@ -103,6 +111,7 @@ let badFixtures: [BadFixture] = [
         #expect(g.evaluationInterval == .seconds(30))
         #expect(g.externalLabels.map(\.0) == ["cluster", "replica"])
         #expect(g.externalLabels.map(\.1) == ["eu-west-1", "a"])
+        #expect(g.externalLabelSet == Labels(["cluster": "eu-west-1", "replica": "a"]))
         #expect(g.limits == ScrapeLimits())
         #expect(cfg.ruleFiles == ["\(dir)/rules/*.yml", "/etc/prometheus/alerts.yml"])
         #expect(cfg.alerting.alertmanagers.count == 1)

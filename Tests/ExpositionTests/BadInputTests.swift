@@ -47,7 +47,7 @@ let badText: [BadCase] = [
     BadCase(name: "double comma", input: "foo{a=\"b\",,} 1\n", kind: .syntax, line: 1,
             message: #"expected label name, got "," while parsing: "foo{a=\"b\",,""#),
     BadCase(name: "no metric name", input: "{a=\"b\"} 1\n", kind: .metricName, line: 1,
-            message: #"metric name not set while parsing: "{a=\"b\"} ""#),
+            message: #"metric name not set while parsing: "{a=\"b\"} 1""#),
     BadCase(name: "two quoted metric names", input: "{\"a\",\"b\"} 1\n", kind: .metricName, line: 1,
             message: #"metric name already set while parsing: "{\"a\",\"b\"}""#),
     BadCase(name: "negative timestamp", input: "foo 1 -5\n", kind: .syntax, line: 1,

@@ -153,6 +153,17 @@ let relabelCases: [RelabelCase] = [
         #expect(b2.labels() == Labels(["a": "foo", "x": "y"]))
     }
 
+    /// RE2 classes are ASCII-only; Unicode needs \\p{…}.
+    @Test(arguments: [
+        ("\\d+", "123", true), ("\\d+", "\u{661}\u{662}", false), ("\\w+", "abc_1", true), ("\\w+", "é", false),
+        ("\\s", "\u{A0}", false), ("[[:alpha:]]+", "é", false), ("\\pL+", "é", true), ("\\p{Greek}", "λ", true),
+        ("(?i)ABC", "abc", true), ("a.c", "a\nc", true), ("[[:alpha:]]+", "abcXYZ", true),
+        ("[^[:digit:]]+", "ab", true), ("[[:punct:]]", "[", true), ("[[:xdigit:]]+", "0fA", true), ("[[:space:]]", "\t", true),
+    ])
+    func re2CharacterClasses(_ pattern: String, _ input: String, _ matches: Bool) throws {
+        #expect(try RelabelRegex(pattern).matches(input) == matches)
+    }
+
     @Test func labelmapIteratesOverASnapshot() {
         // The new label also matches the regex but must not be mapped again in the same rule.
         let out = relabel(labels: ["a_x": "1"], configs: [rule(.labelmap, regex: "(a_.*)", replacement: "${1}_y")])
@@ -166,6 +177,8 @@ let relabelCases: [RelabelCase] = [
         ("(x)", "x", "${01}", ""),
         ("(x)", "x", "$0$1", "xx"),
         ("(x)", "x", "${1}1", "x1"),
+        // RE2 matches code points, not grapheme clusters: "é" written as e + U+0301 is two.
+        ("(.)(.)", "e\u{301}", "$2", "\u{301}"),
     ])
     func expansion(_ pattern: String, _ input: String, _ template: String, _ expected: String) throws {
         let re = try RelabelRegex(pattern)

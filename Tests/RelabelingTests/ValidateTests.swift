@@ -67,6 +67,16 @@ import Testing
         #expect(throws: Never.self) { try RelabelRegex(pattern) }
     }
 
+    /// Patterns Swift's parser reads differently from RE2, and what RE2 matches with them.
+    @Test(arguments: [
+        ("a{,3}", "a{,3}", true), ("a{,3}", "aaa", false), ("x{2}", "xx", true), ("x{1,}", "xxx", true), ("{", "{", true),
+        ("[]a]+", "]a", true), ("[^]a]", "b", true), ("[^]a]", "]", false), ("[a&&b]+", "a&b", true), ("[[]", "[", true),
+        ("[a~b]", "~", true), ("[[:alpha:][:digit:]]+", "a1", true), ("\\pN", "7", true),
+    ])
+    func re2Spellings(_ pattern: String, _ input: String, _ matches: Bool) throws {
+        #expect(try RelabelRegex(pattern).matches(input) == matches)
+    }
+
     @Test func badRegexMessage() {
         #expect(throws: RelabelError.self) { try RelabelRegex("(unclosed") }
     }

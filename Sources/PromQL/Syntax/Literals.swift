@@ -8,7 +8,8 @@ enum Literals {
     struct SyntaxError: Error {}
 
     /// Unquotes a lexed string token ("…", '…' or `…`). Escapes producing bytes that are not
-    /// valid UTF-8 (`\xff`) are replaced by U+FFFD, as Swift strings hold only valid UTF-8.
+    /// valid UTF-8 (`\xff`) become U+FFFD plus a private-use marker (see `PromQLString`),
+    /// as Swift strings hold only valid UTF-8.
     static func unquote(_ b: ArraySlice<UInt8>) throws(SyntaxError) -> String {
         guard b.count >= 2, let q = b.first, q == b.last else { throw SyntaxError() }
         let s = b.dropFirst().dropLast()
@@ -79,7 +80,7 @@ enum Literals {
                 throw SyntaxError()
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return PromQLString.decode(out)
     }
 
     /// parse.go `number`: integer with Go base prefixes first (0x, 0o, 0b, leading 0 = octal),

@@ -6,25 +6,56 @@ import MetricModel
 
 public enum Printer {
     /// Prometheus's String() of the expression.
-    public static func format(_ e: Expr) -> String {
+    ///
+    /// Prometheus remembers when a number was written as a duration (`time() - 1h`) and prints
+    /// it back as one; the AST does not, so pass the parsed query as `source` to get that exact
+    /// form (without it such numbers print as seconds, `time() - 3600`).
+    public static func format(_ e: Expr, source: String? = nil) -> String {
         var out = ""
-        write(e, into: &out)
+        let src = source.map { Array($0.utf8) }
+        write(e, src, into: &out)
         return out
     }
 
-    static func write(_ e: Expr, into o: inout String) {
+    static func write(_ e: Expr, into o: inout String) { write(e, nil, into: &o) }
+
+    /// Whether the source text of a number literal was a duration (`1h`, `-5m`, `+1d2h`).
+    static func isDurationLiteral(_ src: [UInt8]?, _ r: PositionRange) -> Bool {
+        guard let src, r.start >= 0, r.end <= src.count, r.start < r.end else { return false }
+        var i = r.start
+        while i < r.end, src[i] == UInt8(ascii: "-") || src[i] == UInt8(ascii: "+") || Lexer.isSpace(Int32(src[i])) {
+            i += 1
+        }
+        guard i < r.end, Lexer.isDigit(Int32(src[i])) else { return false }
+        var sawUnit = false
+        while i < r.end {
+            let c = src[i]
+            if Lexer.isDigit(Int32(c)) {
+            } else if "smhdwy".utf8.contains(c) {
+                sawUnit = true
+            } else {
+                return false
+            }
+            i += 1
+        }
+        return sawUnit
+    }
+
+    static func write(_ e: Expr, _ src: [UInt8]?, into o: inout String) {
         switch e {
+        case .number(let v, let r) where isDurationLiteral(src, r) && v.isFinite:
+            let ms = (v * 1000).rounded()
+            let msInt = abs(ms) < 9.2e18 ? Int64(ms) : (ms < 0 ? Int64.min + 1 : Int64.max)
+            o += msInt < 0 ? "-" + Literals.formatDuration(milliseconds: -msInt) : Literals.formatDuration(milliseconds: msInt)
         case .number(let v, _): o += PromFloat.formatF(v)
-        case .string(let s, _):
-            // U+FFFD stands for bytes that were not UTF-8 (`\xff`); escaped so the output re-parses.
-            o += GoQuote.quote(s, escapeReplacement: true)
+        case .string(let s, _): o += GoQuote.quote(s)
         case .paren(let inner, _):
             o += "("
-            write(inner, into: &o)
+            write(inner, src, into: &o)
             o += ")"
         case .unary(let op, let inner, _):
             o += op.rawValue
-            write(inner, into: &o)
+            write(inner, src, into: &o)
         case .vectorSelector(let v):
             writeSelector(v, into: &o)
             writeAtOffset(v.at, v.offset, into: &o)
@@ -33,16 +64,13 @@ public enum Printer {
             o += "[" + Literals.formatDuration(milliseconds: m.range) + "]"
             writeAtOffset(m.vector.at, m.vector.offset, into: &o)
         case .subquery(let s):
-            write(s.expr, into: &o)
-            o += "[" + Literals.formatDuration(milliseconds: s.range) + ":"
-            if s.step != 0 { o += Literals.formatDuration(milliseconds: s.step) }
-            o += "]"
-            writeAtOffset(s.at, s.offset, into: &o)
+            write(s.expr, src, into: &o)
+            writeSubquerySuffix(s, into: &o)
         case .call(let c):
             o += c.function.name + "("
             for (i, a) in c.args.enumerated() {
                 if i > 0 { o += ", " }
-                write(a, into: &o)
+                write(a, src, into: &o)
             }
             o += ")"
         case .aggregate(let a):
@@ -54,27 +82,41 @@ public enum Printer {
             }
             o += "("
             if a.op.takesParameter, let p = a.param {
-                write(p, into: &o)
+                write(p, src, into: &o)
                 o += ", "
             }
-            write(a.expr, into: &o)
+            write(a.expr, src, into: &o)
             o += ")"
         case .binary(let b):
-            write(b.lhs, into: &o)
+            write(b.lhs, src, into: &o)
             o += " " + b.op.rawValue
             if b.returnBool { o += " bool" }
-            if let m = b.matching {
-                let grouped = m.card == .manyToOne || m.card == .oneToMany
-                if !m.matchingLabels.isEmpty || m.on || grouped {
-                    o += (m.on ? " on (" : " ignoring (") + labelList(m.matchingLabels) + ")"
-                }
-                if grouped {
-                    o += (m.card == .manyToOne ? " group_left (" : " group_right (") + labelList(m.include) + ")"
-                }
-            }
+            o += matchingString(b.matching)
             o += " "
-            write(b.rhs, into: &o)
+            write(b.rhs, src, into: &o)
         }
+    }
+
+    /// `[range:step]`, then `@` and `offset`.
+    static func writeSubquerySuffix(_ s: SubqueryExpr, into o: inout String) {
+        o += "[" + Literals.formatDuration(milliseconds: s.range) + ":"
+        if s.step != 0 { o += Literals.formatDuration(milliseconds: s.step) }
+        o += "]"
+        writeAtOffset(s.at, s.offset, into: &o)
+    }
+
+    /// ` on (…) group_left (…)` as BinaryExpr.getMatchingStr.
+    static func matchingString(_ vm: VectorMatching?) -> String {
+        guard let m = vm else { return "" }
+        var o = ""
+        let grouped = m.card == .manyToOne || m.card == .oneToMany
+        if !m.matchingLabels.isEmpty || m.on || grouped {
+            o += (m.on ? " on (" : " ignoring (") + labelList(m.matchingLabels) + ")"
+        }
+        if grouped {
+            o += (m.card == .manyToOne ? " group_left (" : " group_right (") + labelList(m.include) + ")"
+        }
+        return o
     }
 
     private static func writeAtOffset(_ at: AtModifier?, _ offset: Int64, into o: inout String) {
@@ -116,7 +158,7 @@ public enum Printer {
 
     /// labels.Matcher.String(): the name quoted unless it is a plain identifier.
     static func matcherString(_ m: LabelMatcher) -> String {
-        (needsQuoting(m.name) ? GoQuote.quote(m.name) : m.name) + m.type.rawValue + GoQuote.quote(m.value, escapeReplacement: true)
+        (needsQuoting(m.name) ? GoQuote.quote(m.name) : m.name) + m.type.rawValue + GoQuote.quote(m.value)
     }
 
     static func needsQuoting(_ name: String) -> Bool {
@@ -128,7 +170,7 @@ public enum Printer {
         return false
     }
 
-    private static func labelList(_ ls: [String]) -> String {
+    static func labelList(_ ls: [String]) -> String {
         ls.map { needsQuoting($0) ? GoQuote.quote($0) : $0 }.joined(separator: ", ")
     }
 }

@@ -90,7 +90,7 @@ enum TokenKind: Sendable, Equatable {
         switch self {
         case .identifier, .metricIdentifier, .aggregator, .bool, .by, .groupLeft, .groupRight, .fill, .fillLeft,
              .fillRight, .ignoring, .land, .lor, .lunless, .offset, .on, .start, .end, .atan2, .step, .range,
-             .anchored, .smoothed, .maxOf, .minOf, .without:
+             .anchored, .smoothed, .maxOf, .minOf:
             return true
         default: return false
         }

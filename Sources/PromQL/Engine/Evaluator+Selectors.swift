@@ -1,0 +1,133 @@
+import MetricModel
+import TSDB
+
+/// Reads a `SampleIterator` forward with one sample of look-ahead.
+struct PeekingIterator {
+    var it: any SampleIterator
+    var pending: Sample?
+
+    init(_ it: any SampleIterator) {
+        self.it = it
+        pending = self.it.next() ? self.it.at : nil
+    }
+
+    @inline(__always)
+    mutating func advance() { pending = it.next() ? it.at : nil }
+
+    mutating func seek(_ t: Timestamp) {
+        if let p = pending, p.t >= t { return }
+        pending = it.seek(t) ? it.at : nil
+    }
+}
+
+extension Evaluator {
+    /// Instant vector selector at every step: the newest sample in (ref − lookback, ref], unless
+    /// it is a stale marker. With `timestampValues`, the value is the sample's timestamp in
+    /// seconds (the `timestamp()` function over a selector).
+    func evalVectorSelector(_ vs: VectorSelector, timestampValues: Bool) throws -> EvalMatrix {
+        let series = try ctx.select(vs.matchers)
+        let lookback = ctx.options.lookbackDelta
+        var out = EvalMatrix()
+        out.reserveCapacity(series.count)
+        let fixed = ctx.atTime(vs.at)
+        for s in series {
+            try ctx.tick()
+            var it = PeekingIterator(s.iterator())
+            var pts: [Sample] = []
+            if let fixed {
+                let ref = fixed - vs.offset
+                it.seek(ref - lookback + 1)
+                var cur: Sample? = nil
+                while let p = it.pending, p.t <= ref { cur = p; it.advance() }
+                if let c = cur, !isStale(c.v) {
+                    let v = timestampValues ? Double(c.t) / 1000 : c.v
+                    pts.reserveCapacity(numSteps)
+                    for i in 0..<numSteps { pts.append(Sample(t: time(i), v: v)) }
+                }
+            } else {
+                var cur: Sample? = nil
+                for i in 0..<numSteps {
+                    let t = time(i)
+                    let ref = t - vs.offset
+                    if let p = it.pending, p.t <= ref - lookback {
+                        it.seek(ref - lookback + 1)
+                        cur = nil
+                    }
+                    while let p = it.pending, p.t <= ref { cur = p; it.advance() }
+                    if let c = cur, c.t > ref - lookback, !isStale(c.v) {
+                        if pts.isEmpty { pts.reserveCapacity(numSteps - i) }
+                        pts.append(Sample(t: t, v: timestampValues ? Double(c.t) / 1000 : c.v))
+                    }
+                }
+            }
+            if !pts.isEmpty {
+                try ctx.addSamples(pts.count)
+                out.append(EvalSeries(labels: s.labels, points: pts))
+            }
+        }
+        return out
+    }
+
+    /// Loads a series' non-stale samples with mint < t ≤ maxt into `buf`.
+    func loadSamples(_ s: any Series, mint: Int64, maxt: Int64, into buf: inout [Sample]) {
+        buf.removeAll(keepingCapacity: true)
+        var it = s.iterator()
+        guard it.seek(mint + 1) else { return }
+        repeat {
+            let smp = it.at
+            if smp.t > maxt { break }
+            if !isStale(smp.v) { buf.append(smp) }
+        } while it.next()
+    }
+
+    /// A range selector at the (single) evaluation time: raw samples, for instant queries
+    /// returning a range vector.
+    func evalRawMatrix(_ ms: MatrixSelector) throws -> EvalMatrix {
+        let series = try ctx.select(ms.vector.matchers)
+        let ref = refTime(ms.vector.at, ms.vector.offset, start)
+        var out = EvalMatrix()
+        var buf: [Sample] = []
+        for s in series {
+            try ctx.tick()
+            loadSamples(s, mint: ref - ms.range, maxt: ref, into: &buf)
+            if !buf.isEmpty {
+                try ctx.addSamples(buf.count)
+                out.append(EvalSeries(labels: s.labels, points: buf))
+            }
+        }
+        return out
+    }
+
+    /// Evaluates a subquery's inner expression over its aligned steps, covering every window the
+    /// outer steps need (Prometheus `subqueryTimeRange`: the first step is the first multiple of
+    /// the step strictly after start − offset − range).
+    func evalSubqueryInner(_ sq: SubqueryExpr) throws -> EvalMatrix {
+        let step = sq.step > 0 ? sq.step : ctx.options.defaultEvalInterval
+        let firstRef = refTime(sq.at, sq.offset, start)
+        let lastRef = refTime(sq.at, sq.offset, time(numSteps - 1))
+        let lo = firstRef - sq.range
+        var s0 = step * (lo / step)   // truncating division, as Go
+        if s0 <= lo { s0 += step }
+        if s0 > lastRef { return [] }
+        let inner = Evaluator(ctx: ctx, start: s0, end: lastRef, interval: step)
+        switch try inner.eval(sq.expr) {
+        case .vector(let m): return m
+        case .scalar(let v):
+            return [EvalSeries(labels: .empty, points: v.enumerated().map { Sample(t: inner.time($0.offset), v: $0.element) })]
+        default: throw EvalError.exec("subquery is only allowed on instant vector")
+        }
+    }
+
+    /// A subquery at the (single) evaluation time: its points, for instant queries returning a
+    /// range vector.
+    func evalSubqueryRaw(_ sq: SubqueryExpr) throws -> EvalMatrix {
+        let m = try evalSubqueryInner(sq)
+        let ref = refTime(sq.at, sq.offset, start)
+        var out = EvalMatrix()
+        for var s in m {
+            s.points = s.points.filter { $0.t > ref - sq.range && $0.t <= ref }
+            if !s.points.isEmpty { out.append(s) }
+        }
+        return out
+    }
+}
