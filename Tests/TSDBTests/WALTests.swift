@@ -207,6 +207,19 @@ import Testing
         #expect(sameBits(try dump(h2, [m(.equal, "__name__", "m")]), want.mapValues { $0.filter { $0.t >= 10_000 } }))
         #expect(throws: AppendError.outOfBounds) { try h2.appender().append(ref: nil, labels: ["a": "b"], t: 9_999, v: 1) }
         try h2.close()
+        // Everything older than minValidTime: the series are not recreated at all.
+        opts.minValidTime = 1_000_000
+        let h3 = try Head(dir: dir.path, options: opts, logger: quietLogger)
+        #expect(h3.stats.series == 0)
+        #expect(try h3.querier(mint: .min, maxt: .max).labelNames(matchers: []).isEmpty)
+        let app = h3.appender()
+        try app.append(ref: nil, labels: ["__name__": "m", "s": "0"], t: 1_000_000, v: 1)
+        try app.commit()
+        try h3.close()
+        let h4 = try Head(dir: dir.path, options: opts, logger: quietLogger)
+        #expect(h4.stats.series == 1)
+        #expect(try dump(h4, [m(.equal, "__name__", "m")]) == [Labels(["__name__": "m", "s": "0"]).description: [Sample(t: 1_000_000, v: 1)]])
+        try h4.close()
     }
 
     @Test func rollbackStillLogsSeries() throws {
