@@ -181,7 +181,7 @@ func appendRange(_ db: DB, _ series: [Labels], from: Int64, to: Int64, step: Int
         let db = try DB(dir: dir, options: o, logger: quietLogger)
         try appendRange(db, [a], from: 0, to: 4 * hour, step: 60_000)
         let task = Task { await db.run() }
-        for _ in 0..<200 where db.blocks.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<1500 where db.blocks.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         task.cancel()
         await task.value
         #expect(db.blocks.count == 1)
