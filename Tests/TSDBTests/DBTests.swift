@@ -139,6 +139,20 @@ func appendRange(_ db: DB, _ series: [Labels], from: Int64, to: Int64, step: Int
         try db.close()
     }
 
+    @Test func appendsOlderThanHalfABlockRangeBehindHeadAreOutOfBounds() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        let db = try DB(dir: dir, options: dbOptions(), logger: quietLogger)
+        try appendRange(db, [a], from: 5 * hour, to: 5 * hour, step: 1)
+        let app = db.appender()
+        // maxTime 5h − 1h = 4h: exactly 4h is accepted (new series), one ms earlier is not.
+        #expect(throws: AppendError.outOfBounds) { try app.append(ref: nil, labels: b, t: 4 * hour - 1, v: 1) }
+        try app.append(ref: nil, labels: b, t: 4 * hour, v: 1)
+        try app.commit()
+        #expect(try dump(db, [m(.equal, "i", "b")])[b.description] == [Sample(t: 4 * hour, v: 1)])
+        try db.close()
+    }
+
     @Test func queryMergesOverlappingBlockAndHeadWithoutDuplicates() throws {
         let dir = makeTempDir()
         defer { try? FS.removeAll(dir) }

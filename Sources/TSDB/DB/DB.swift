@@ -123,7 +123,9 @@ public final class DB: Appendable, Queryable, Sendable {
     /// The blocks currently loaded, oldest first.
     public var blocks: [Block] { blocksState.withLock { $0 } }
 
-    public func appender() -> any Appender { head.appender() }
+    /// An appender on the head that also rejects samples older than the head's max time minus
+    /// half a block range (`outOfBounds`), as Prometheus's DB appender does.
+    public func appender() -> any Appender { DBAppender(head: head, blockRange: options.blockRange) }
 
     /// A querier over [mint, maxt]: every block overlapping the range plus the head.
     public func querier(mint: Timestamp, maxt: Timestamp) throws -> any Querier {
