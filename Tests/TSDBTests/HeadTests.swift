@@ -303,4 +303,25 @@ import Testing
         #expect(MemoryLayout<XORChunk>.size <= 56)
         #expect(MemoryLayout<ClosedChunk>.stride == 24)
     }
+
+    @Test func latestSamples() throws {
+        let h = try memHead()
+        let app = h.appender()
+        for t in stride(from: Int64(0), through: 3000, by: 10) {
+            try app.append(ref: nil, labels: a, t: t, v: Double(t))
+            if t <= 1000 { try app.append(ref: nil, labels: b, t: t, v: -Double(t)) }
+        }
+        try app.append(ref: nil, labels: ["__name__": "gone"], t: 2000, v: StaleNaN.value)
+        try app.commit()
+        let now = h.latestSamples(matchers: [m(.regexMatch, "__name__", ".+")], mint: 500, maxt: 3000)
+        #expect(now.map(\.labels) == [["__name__": "gone"], a, b])  // sorted by labels
+        #expect(StaleNaN.isStale(now[0].sample.v))
+        #expect(now[1].sample == Sample(t: 3000, v: 3000))
+        #expect(now[2].sample == Sample(t: 1000, v: -1000))
+        // In the past: the newest sample at or before maxt, found by decoding (a spans 3 chunks).
+        let past = h.latestSamples(matchers: [m(.equal, "__name__", "up")], mint: 1500, maxt: 2345)
+        #expect(past.map(\.labels) == [a])
+        #expect(past[0].sample == Sample(t: 2340, v: 2340))
+        #expect(h.latestSamples(matchers: [m(.equal, "job", "b")], mint: 1001, maxt: 5000).isEmpty)
+    }
 }

@@ -171,6 +171,8 @@ import Testing
         try h.truncate(before: 300_000)
         let cp = try #require(Checkpoint.last(in: wd))
         #expect(PosixFile.segmentIndices(wd).allSatisfy { $0 > cp.index })
+        #expect(h.stats.truncations == 1 && h.stats.checkpointCreations == 1)
+        #expect(h.stats.walSegmentCurrent == cp.index + 1)
         #expect(h.stats.series == 3)
         #expect(try dump(h, [m(.equal, "gone", "yes")]).isEmpty)
 
@@ -205,6 +207,19 @@ import Testing
         #expect(sameBits(try dump(h2, [m(.equal, "__name__", "m")]), want.mapValues { $0.filter { $0.t >= 10_000 } }))
         #expect(throws: AppendError.outOfBounds) { try h2.appender().append(ref: nil, labels: ["a": "b"], t: 9_999, v: 1) }
         try h2.close()
+        // Everything older than minValidTime: the series are not recreated at all.
+        opts.minValidTime = 1_000_000
+        let h3 = try Head(dir: dir.path, options: opts, logger: quietLogger)
+        #expect(h3.stats.series == 0)
+        #expect(try h3.querier(mint: .min, maxt: .max).labelNames(matchers: []).isEmpty)
+        let app = h3.appender()
+        try app.append(ref: nil, labels: ["__name__": "m", "s": "0"], t: 1_000_000, v: 1)
+        try app.commit()
+        try h3.close()
+        let h4 = try Head(dir: dir.path, options: opts, logger: quietLogger)
+        #expect(h4.stats.series == 1)
+        #expect(try dump(h4, [m(.equal, "__name__", "m")]) == [Labels(["__name__": "m", "s": "0"]).description: [Sample(t: 1_000_000, v: 1)]])
+        try h4.close()
     }
 
     @Test func rollbackStillLogsSeries() throws {

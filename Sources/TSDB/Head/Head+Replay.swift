@@ -23,12 +23,22 @@ extension Head {
                 apply(batch) { _ in unknown += 1 }
             }
         }
-        // Slots left empty by the WAL's refs become reusable.
-        for box in stripes {
+        // Series left without samples (all older than minValidTime, or only ever rolled back) are
+        // dropped; slots left empty by the WAL's refs become reusable.
+        var empty: [(ref: SeriesRef, labels: Labels)] = []
+        for (si, box) in stripes.enumerated() {
             box.m.withLock { st in
+                for slot in st.slots.indices {
+                    if let s = st.slots[slot], s.isEmpty {
+                        st.remove(slot: UInt32(slot), reuse: false)
+                        empty.append((Self.makeRef(stripe: si, slot: UInt32(slot)), s.labels))
+                    }
+                }
                 st.free = st.slots.indices.reversed().compactMap { st.slots[$0] == nil ? UInt32($0) : nil }
             }
         }
+        postings.remove(empty)
+        counters.series.add(-empty.count, ordering: .relaxed)
         counters.walCorruptions.store(stats.corruptions, ordering: .relaxed)
         counters.walUnknownRefs.store(unknown, ordering: .relaxed)
         // Replay is not "appending": report the head's content, not replayed counts.
