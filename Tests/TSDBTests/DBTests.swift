@@ -104,6 +104,55 @@ func appendRange(_ db: DB, _ series: [Labels], from: Int64, to: Int64, step: Int
         try db.close()
     }
 
+    @Test func appendsAndQueriesDuringCompactionLoseNothing() async throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        let db = try DB(dir: dir, options: dbOptions(), logger: quietLogger)
+        let series = (0..<20).map { Labels(["__name__": "c", "i": "\($0)"]) }
+        try appendRange(db, series, from: 0, to: 6 * hour, step: 60_000)
+        // Writer: keeps appending after 6h while compactions run.
+        let writer = Task {
+            var t = 6 * hour + 60_000
+            for _ in 0..<200 {
+                try appendRange(db, series, from: t, to: t, step: 1)
+                t += 60_000
+                await Task.yield()
+            }
+        }
+        let reader = Task {
+            var seen = 0
+            for _ in 0..<20 {
+                seen = max(seen, try dump(db, [m(.equal, "__name__", "c")]).count)
+                await Task.yield()
+            }
+            return seen
+        }
+        for _ in 0..<5 { try db.compact() }
+        try await writer.value
+        #expect(try await reader.value == 20)
+        try db.compact()
+        let all = try dump(db, [m(.equal, "__name__", "c")])
+        #expect(all.count == 20)
+        let want = stride(from: Int64(0), through: 6 * hour + 200 * 60_000, by: 60_000).map { Sample(t: $0, v: Double($0 / 1000)) }
+        for l in series { #expect(all[l.description] == want) }
+        #expect(db.blocks.count >= 1)
+        try db.close()
+    }
+
+    @Test func appendsOlderThanHalfABlockRangeBehindHeadAreOutOfBounds() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        let db = try DB(dir: dir, options: dbOptions(), logger: quietLogger)
+        try appendRange(db, [a], from: 5 * hour, to: 5 * hour, step: 1)
+        let app = db.appender()
+        // maxTime 5h − 1h = 4h: exactly 4h is accepted (new series), one ms earlier is not.
+        #expect(throws: AppendError.outOfBounds) { try app.append(ref: nil, labels: b, t: 4 * hour - 1, v: 1) }
+        try app.append(ref: nil, labels: b, t: 4 * hour, v: 1)
+        try app.commit()
+        #expect(try dump(db, [m(.equal, "i", "b")])[b.description] == [Sample(t: 4 * hour, v: 1)])
+        try db.close()
+    }
+
     @Test func queryMergesOverlappingBlockAndHeadWithoutDuplicates() throws {
         let dir = makeTempDir()
         defer { try? FS.removeAll(dir) }
@@ -146,7 +195,7 @@ func appendRange(_ db: DB, _ series: [Labels], from: Int64, to: Int64, step: Int
         let db = try DB(dir: dir, options: o, logger: quietLogger)
         try appendRange(db, [a], from: 0, to: 4 * hour, step: 60_000)
         let task = Task { await db.run() }
-        for _ in 0..<200 where db.blocks.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<1500 where db.blocks.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         task.cancel()
         await task.value
         #expect(db.blocks.count == 1)

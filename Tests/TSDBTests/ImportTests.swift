@@ -257,3 +257,23 @@ func importBytes(_ text: String, _ dir: String, multiPass: Bool = false) throws 
         #expect(ours[0].1 == theirs[0].1 && ours[2].1 == theirs[2].1)
     }
 }
+
+@Suite struct BlockDurationTests {
+    @Test(arguments: [(Int64(0), Int64(2)), (1, 2), (2, 2), (5, 2), (6, 6), (17, 6), (18, 18), (100, 54), (1_000_000, 39366)])
+    func compatibleBlockDurationAsPromtool(maxHours: Int64, expectHours: Int64) {
+        #expect(BlockImport.compatibleBlockDuration(maxHours * hour) == expectHours * hour)
+    }
+
+    @Test func importWithSixHourBlocks() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        var text = ""
+        for k in 0..<100 { text += "m 1 \(k * 600)\n" }  // 0 .. 16.5h every 10 min
+        text += "# EOF\n"
+        var o = BlockImport.Options()
+        o.blockDuration = 6 * hour
+        let r = try BlockImport.openMetrics(bytes: Array(text.utf8), into: dir, options: o)
+        #expect(r.blocks.map(\.minTime) == [0, 6 * hour, 12 * hour])
+        #expect(r.blocks.map(\.stats.numSamples) == [36, 36, 28])
+    }
+}

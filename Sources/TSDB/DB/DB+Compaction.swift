@@ -31,6 +31,9 @@ extension DB {
     func compactHead() throws {
         let mint = head.minTime
         let end = DB.rangeEnd(mint, width: options.blockRange)
+        // Reject appends into the window before snapshotting it, so none lands in the head
+        // between the snapshot and the truncation (Prometheus bounds appends the same way).
+        if head.minValidTime < end { head.minValidTime = end }
         let series = head.chunksForBlock(mint: mint, maxt: end - 1)
         if !series.isEmpty {
             do {

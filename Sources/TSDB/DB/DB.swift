@@ -71,8 +71,9 @@ public final class DB: Appendable, Queryable, Sendable {
     let counters = Mutex(DBStats())
 
     /// Opens (creating if needed) a data directory: removes leftover `*.tmp*` directories,
-    /// loads blocks (dropping ones a finished compaction replaced), then opens the head, which
-    /// replays the WAL, ignoring samples older than the newest block's maxTime.
+    /// loads blocks (dropping ones a finished compaction replaced), opens the head, which
+    /// replays the WAL, ignoring samples older than the newest block's maxTime, and applies
+    /// retention. Throws on unreadable blocks (a Prometheus-format block is not readable).
     public init(dir: String, options: DBOptions = DBOptions(), logger: Logger) throws {
         self.dir = dir
         self.options = options
@@ -88,6 +89,8 @@ public final class DB: Appendable, Queryable, Sendable {
             $0.retentionTime = options.retentionTime
             $0.retentionSize = options.retentionSize
         }
+        // As Prometheus's reloadBlocks on open: blocks already beyond retention go now.
+        try applyRetention()
     }
 
     static func loadBlocks(dir: String, logger: Logger) throws -> [Block] {
@@ -120,7 +123,9 @@ public final class DB: Appendable, Queryable, Sendable {
     /// The blocks currently loaded, oldest first.
     public var blocks: [Block] { blocksState.withLock { $0 } }
 
-    public func appender() -> any Appender { head.appender() }
+    /// An appender on the head that also rejects samples older than the head's max time minus
+    /// half a block range (`outOfBounds`), as Prometheus's DB appender does.
+    public func appender() -> any Appender { DBAppender(head: head, blockRange: options.blockRange) }
 
     /// A querier over [mint, maxt]: every block overlapping the range plus the head.
     public func querier(mint: Timestamp, maxt: Timestamp) throws -> any Querier {

@@ -33,6 +33,14 @@ public enum BlockImport {
         public var passes: Int
     }
 
+    /// promtool's `getCompatibleBlockDuration`: the largest of 2h, 6h, 18h, … not above
+    /// `maxBlockDuration` (2h when smaller).
+    public static func compatibleBlockDuration(_ maxBlockDuration: Int64) -> Int64 {
+        if maxBlockDuration <= defaultBlockDuration { return defaultBlockDuration }
+        let ranges = Compactor.exponentialRanges(min: defaultBlockDuration)
+        return ranges.last { $0 <= maxBlockDuration } ?? defaultBlockDuration
+    }
+
     /// Imports `file` into `dir` (created if missing).
     public static func openMetrics(file: String, into dir: String, options: Options = Options()) throws -> Result {
         let input = try MappedFile(path: file)
