@@ -72,9 +72,10 @@ extension Evaluator {
         }
         switch unwrapParens(c.args[idx]) {
         case .matrixSelector(let ms):
-            let series = try ctx.select(ms.vector.matchers)
             let first = refTime(ms.vector.at, ms.vector.offset, start)
             let last = refTime(ms.vector.at, ms.vector.offset, time(numSteps - 1))
+            let series = try ctx.select(ms.vector.matchers, hints: SelectHints(
+                start: first - ms.range + 1, end: last, step: numSteps > 1 ? interval : 0, range: ms.range, function: name))
             for s in series {
                 try ctx.tick()
                 loadSamples(s, mint: first - ms.range, maxt: last, into: &buf)
