@@ -137,6 +137,7 @@ import Testing
         let task = Task {
             try await e.rangeQuery(storage, query: "sum(rate(s[10s]))", start: 0, end: 2_000_000, step: 1_000)
         }
+        try await Task.sleep(for: .milliseconds(20))   // let evaluation start
         task.cancel()
         do {
             _ = try await task.value

@@ -72,7 +72,10 @@ final class QueryContext {
         var function: String?
     }
 
-    init(querier: any Querier, options: EngineOptions, deadline: UInt64?, queryStart: Int64, queryEnd: Int64) {
+    let cancel: CancelFlag?
+
+    init(querier: any Querier, options: EngineOptions, deadline: UInt64?, queryStart: Int64, queryEnd: Int64, cancel: CancelFlag? = nil) {
+        self.cancel = cancel
         self.querier = querier
         self.options = options
         self.deadline = deadline
@@ -88,7 +91,7 @@ final class QueryContext {
     }
 
     func checkNow() throws {
-        if Task.isCancelled { throw EvalError(.canceled("expression evaluation")) }
+        if Task.isCancelled || cancel?.isCancelled == true { throw EvalError(.canceled("expression evaluation")) }
         if let d = deadline, monotonicNanos() > d { throw EvalError(.timeout("expression evaluation")) }
     }
 
