@@ -137,6 +137,7 @@ import Testing
         let task = Task {
             try await e.rangeQuery(storage, query: "sum(rate(s[10s]))", start: 0, end: 2_000_000, step: 1_000)
         }
+        try await Task.sleep(for: .milliseconds(20))   // let evaluation start
         task.cancel()
         do {
             _ = try await task.value
@@ -174,5 +175,31 @@ import Testing
         let r = try await Engine().instantQuery(storage, query: "g[30s:20s]", time: 95_000)
         guard case .matrix(let m) = r.value else { Issue.record("not a matrix"); return }
         #expect(m.first?.samples == [Sample(t: 80_000, v: 8)])
+    }
+}
+
+@Suite struct EngineConcurrencyTests {
+    @Test func maxConcurrencyQueuesExcessQueries() async throws {
+        let storage = MemoryStorage()
+        for j in 0..<50 {
+            storage.add(["__name__": "s", "j": String(j)], (0..<2_000).map { Sample(t: Int64($0) * 1_000, v: Double($0)) })
+        }
+        let e = Engine(options: EngineOptions(maxConcurrency: 1))
+        // Four queries with one slot: all complete, with identical results.
+        let results = try await withThrowingTaskGroup(of: QueryValue.self) { g in
+            for _ in 0..<4 {
+                g.addTask { try await e.rangeQuery(storage, query: "sum(rate(s[1m]))", start: 60_000, end: 1_900_000, step: 10_000).value }
+            }
+            var out: [QueryValue] = []
+            for try await v in g { out.append(v) }
+            return out
+        }
+        #expect(results.count == 4)
+        #expect(Set(results.map { "\($0)" }).count == 1)
+        guard case .matrix(let m) = results[0] else { Issue.record("not a matrix"); return }
+        #expect(m.count == 1)
+        #expect(m[0].samples.count == 185)
+        // rate of a counter growing 1/s is 1 in every window; summed over 50 series.
+        #expect(m[0].samples.allSatisfy { abs($0.v - 50) < 1e-9 })
     }
 }

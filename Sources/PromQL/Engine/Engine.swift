@@ -1,4 +1,6 @@
+import Foundation
 import MetricModel
+import Synchronization
 import TSDB
 
 // The PromQL engine's public contract (Prometheus promql/engine.go `Engine`, `Query`, `Result`).
@@ -199,6 +201,42 @@ public final class Engine: Sendable {
         if Task.isCancelled { throw PromQLError.canceled("query queue") }
         let deadline: UInt64? = options.timeout > 0 ? monotonicNanos() + UInt64(options.timeout) * 1_000_000 : nil
         let opts = options
-        return try evaluateQuery(q, expr: expr, start: start, end: end, step: step, options: opts, deadline: deadline)
+        // Evaluation is CPU-bound: it runs on its own thread, not on the cooperative pool (a long
+        // query must not starve the HTTP server). Task cancellation reaches it through a flag.
+        let flag = CancelFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<QueryResult, any Error>) in
+                let work = QueryWork(q: q, expr: expr, start: start, end: end, step: step, options: opts, deadline: deadline, flag: flag, c: c)
+                let t = Thread { work.run() }
+                t.stackSize = 16 << 20   // deep expressions recurse
+                t.start()
+            }
+        } onCancel: {
+            flag.cancel()
+        }
+    }
+}
+
+/// Set when the task that started a query is cancelled; polled by the evaluator.
+final class CancelFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func cancel() { flag.store(true, ordering: .relaxed) }
+    var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// One query's evaluation, run on a dedicated thread.
+private struct QueryWork: @unchecked Sendable {
+    let q: any Queryable
+    let expr: Expr
+    let start: Timestamp, end: Timestamp, step: Int64
+    let options: EngineOptions
+    let deadline: UInt64?
+    let flag: CancelFlag
+    let c: CheckedContinuation<QueryResult, any Error>
+
+    func run() {
+        c.resume(with: Result {
+            try evaluateQuery(q, expr: expr, start: start, end: end, step: step, options: options, deadline: deadline, cancel: flag)
+        })
     }
 }

@@ -3,7 +3,7 @@ import TSDB
 
 /// Runs one query: opens the querier over the needed range, evaluates, shapes the result.
 func evaluateQuery(_ q: any Queryable, expr: Expr, start: Timestamp, end: Timestamp, step: Int64,
-                   options: EngineOptions, deadline: UInt64?) throws -> QueryResult {
+                   options: EngineOptions, deadline: UInt64?, cancel: CancelFlag? = nil) throws -> QueryResult {
     do {
         if !options.enableExperimentalFunctions, let name = firstExperimentalFunction(expr) {
             throw PromQLError.badData("function \"\(name)\" is not enabled (--enable-feature=promql-experimental-functions)")
@@ -12,7 +12,7 @@ func evaluateQuery(_ q: any Queryable, expr: Expr, start: Timestamp, end: Timest
         collectTimeRange(expr, start, end, options.lookbackDelta, start, end, &range)
         let (mint, maxt) = range ?? (start, end)
         let querier = try q.querier(mint: mint, maxt: maxt)
-        let ctx = QueryContext(querier: querier, options: options, deadline: deadline, queryStart: start, queryEnd: end)
+        let ctx = QueryContext(querier: querier, options: options, deadline: deadline, queryStart: start, queryEnd: end, cancel: cancel)
         try ctx.checkNow()
         let ev = Evaluator(ctx: ctx, start: start, end: end, interval: step == 0 ? 1 : step)
         var val = try ev.eval(expr)

@@ -6,66 +6,90 @@ struct Bucket {
 }
 
 extension Evaluator {
-    /// Groups a step's classic bucket samples by their labels without `le` (Prometheus
-    /// `resetHistograms`), in first-seen order.
-    func groupBuckets(_ vec: Vector, _ arg: Expr, into groups: inout [(Labels, [Bucket])], index: inout [LabelsKey: Int]) {
-        groups.removeAll(keepingCapacity: true)
-        index.removeAll(keepingCapacity: true)
-        for s in vec {
-            let leStr = s.labels.get(LabelName.bucket)
-            guard let ub = parseGoFloat(leStr) else {
-                let name = delayedNameRemoval ? s.labels.metricName : ""
-                ctx.warn("bucket label \"le\" is missing or has a malformed value of \(goQuote(leStr))" + (name.isEmpty ? "" : " for metric name \(goQuote(name))"), posString(arg.positionRange))
-                continue
-            }
+    /// Runs `body` on the classic histograms of every step: input series are grouped once by
+    /// their labels without `le` (Prometheus `resetHistograms`), and each step's buckets of a
+    /// group are handed over together.
+    func evalBuckets(_ m: EvalMatrix, _ arg: Expr,
+                     _ body: (_ step: Int, _ t: Int64, _ labels: Labels, _ buckets: inout [Bucket]) -> Double) throws -> EvalMatrix {
+        var upper = [Double?](repeating: nil, count: m.count)
+        var group = [Int](repeating: -1, count: m.count)
+        var groupLabels: [Labels] = []
+        var index: [LabelsKey: Int] = [:]
+        for (i, s) in m.enumerated() {
+            upper[i] = parseGoFloat(s.labels.get(LabelName.bucket))
+            if upper[i] == nil { continue }
             let key = s.labels.droppingNames(leNameSet)
             let lk = LabelsKey(key)
-            if let i = index[lk] {
-                groups[i].1.append(Bucket(upperBound: ub, count: s.f))
-            } else {
-                index[lk] = groups.count
-                groups.append((key, [Bucket(upperBound: ub, count: s.f)]))
+            if let g = index[lk] { group[i] = g } else {
+                index[lk] = groupLabels.count
+                group[i] = groupLabels.count
+                groupLabels.append(key)
             }
         }
+        var buckets = [[Bucket]](repeating: [], count: groupLabels.count)
+        var touched: [Int] = []
+        var pos = [Int](repeating: 0, count: m.count)
+        var collector = OutputCollector(numSteps: numSteps)
+        var instantOut = Vector()
+        for step in 0..<numSteps {
+            try ctx.tick()
+            let t = time(step)
+            for g in touched { buckets[g].removeAll(keepingCapacity: true) }
+            touched.removeAll(keepingCapacity: true)
+            for i in m.indices {
+                let p = pos[i]
+                guard p < m[i].points.count, m[i].points[p].t == t else { continue }
+                pos[i] = p + 1
+                guard let ub = upper[i] else {
+                    let name = delayedNameRemoval ? m[i].labels.metricName : ""
+                    ctx.warn("bucket label \"le\" is missing or has a malformed value of \(goQuote(m[i].labels.get(LabelName.bucket)))" +
+                             (name.isEmpty ? "" : " for metric name \(goQuote(name))"), posString(arg.positionRange))
+                    continue
+                }
+                let g = group[i]
+                if buckets[g].isEmpty { touched.append(g) }
+                buckets[g].append(Bucket(upperBound: ub, count: m[i].points[p].v))
+            }
+            for g in touched {
+                let v = body(step, t, groupLabels[g], &buckets[g])
+                let labels = delayedNameRemoval ? groupLabels[g] : groupLabels[g].withoutName()
+                if numSteps == 1 {
+                    instantOut.append(VSample(labels: labels, f: v, dropName: true))
+                } else {
+                    try collector.add(labels, t, v, dropName: true, step: step)
+                }
+            }
+        }
+        if numSteps == 1 {
+            if !delayedNameRemoval { try checkNoDuplicates(instantOut) }
+            return instantOut.map { EvalSeries(labels: $0.labels, points: [Sample(t: start, v: $0.f)], dropName: true) }
+        }
+        return collector.series
     }
 
     func evalHistogramQuantile(_ c: Call) throws -> EvalMatrix {
         let qs = try evalScalar(c.args[0])
         let m = try evalVector(c.args[1])
-        var groups: [(Labels, [Bucket])] = []
-        var index: [LabelsKey: Int] = [:]
         let arg = c.args[1]
-        return try rangeEval([m]) { step, t, vecs, out in
-            let q = qs[step]
-            if q.isNaN || q < 0 || q > 1 {
-                ctx.warn("quantile value should be between 0 and 1, got \(PromFloat.formatG(q))", posString(c.args[0].positionRange))
+        for q in Set(qs.map(\.bitPattern)).map(Double.init(bitPattern:)) where q.isNaN || q < 0 || q > 1 {
+            ctx.warn("quantile value should be between 0 and 1, got \(PromFloat.formatG(q))", posString(c.args[0].positionRange))
+        }
+        return try evalBuckets(m, arg) { step, t, labels, buckets in
+            let r = bucketQuantile(qs[step], &buckets)
+            if let fix = r.monotonicity {
+                let name = delayedNameRemoval ? labels.metricName : ""
+                ctx.monotonicityInfo(metric: name, pos: posString(arg.positionRange), ts: t,
+                                     minBucket: fix.minBucket, maxBucket: fix.maxBucket, maxDiff: fix.maxDiff)
             }
-            groupBuckets(vecs[0], arg, into: &groups, index: &index)
-            for (labels, buckets) in groups where !buckets.isEmpty {
-                var b = buckets
-                let r = bucketQuantile(q, &b)
-                if let m = r.monotonicity {
-                    let name = delayedNameRemoval ? labels.metricName : ""
-                    ctx.monotonicityInfo(metric: name, pos: posString(arg.positionRange), ts: t,
-                                         minBucket: m.minBucket, maxBucket: m.maxBucket, maxDiff: m.maxDiff)
-                }
-                out.append(VSample(labels: delayedNameRemoval ? labels : labels.withoutName(), f: r.value, dropName: true))
-            }
+            return r.value
         }
     }
 
     func evalHistogramFraction(_ c: Call) throws -> EvalMatrix {
         let lows = try evalScalar(c.args[0]), highs = try evalScalar(c.args[1])
         let m = try evalVector(c.args[2])
-        var groups: [(Labels, [Bucket])] = []
-        var index: [LabelsKey: Int] = [:]
-        return try rangeEval([m]) { step, _, vecs, out in
-            groupBuckets(vecs[0], c.args[2], into: &groups, index: &index)
-            for (labels, buckets) in groups where !buckets.isEmpty {
-                var b = buckets
-                let f = bucketFraction(lows[step], highs[step], &b)
-                out.append(VSample(labels: delayedNameRemoval ? labels : labels.withoutName(), f: f, dropName: true))
-            }
+        return try evalBuckets(m, c.args[2]) { step, _, _, buckets in
+            bucketFraction(lows[step], highs[step], &buckets)
         }
     }
 }

@@ -29,28 +29,42 @@ extension Evaluator {
         let name = c.function.name
         let keepName = name == "last_over_time" || name == "first_over_time"
         let isQuantile = name == "quantile_over_time"
+        let dependsOnStepTime = name == "predict_linear"
         var out = EvalMatrix()
         var buf: [Sample] = []
         func run(labels: Labels, inputDropName: Bool, samples: [Sample], range: Int64, at: AtModifier?, offset: Int64) throws {
             var pts: [Sample] = []
             try samples.withUnsafeBufferPointer { all in
                 var lo = 0, hi = 0
+                // With `@` every step sees the same window: compute once, reuse (unless the
+                // function depends on the step time or a varying parameter).
+                var memo: (param: UInt64, value: Double?)? = nil
+                let memoizable = at != nil && !dependsOnStepTime
                 for step in 0..<numSteps {
                     let ts = time(step)
                     let ref = refTime(at, offset, ts)
                     let mint = ref - range
+                    if memoizable, let m = memo, m.param == params[step].bitPattern {
+                        if let v = m.value { pts.append(Sample(t: ts, v: v)) }
+                        continue
+                    }
                     // Windows only move forward (or stay, with @).
                     if at != nil { lo = 0; hi = 0 }
                     while lo < all.count && all[lo].t <= mint { lo += 1 }
                     if hi < lo { hi = lo }
                     while hi < all.count && all[hi].t <= ref { hi += 1 }
-                    if hi == lo { continue }
+                    if hi == lo {
+                        if memoizable { memo = (params[step].bitPattern, nil) }
+                        continue
+                    }
                     let w = RangeWindow(samples: UnsafeBufferPointer(rebasing: all[lo..<hi]), ts: ts,
                                         rangeStart: mint, rangeEnd: ref, range: range, param: params[step])
                     if isQuantile, w.param.isNaN || w.param < 0 || w.param > 1 {
                         ctx.warn("quantile value should be between 0 and 1, got \(PromFloat.formatG(w.param))", posString(c.args[0].positionRange))
                     }
-                    if let v = fn(w) {
+                    let value = fn(w)
+                    if memoizable { memo = (params[step].bitPattern, value) }
+                    if let v = value {
                         if pts.isEmpty { pts.reserveCapacity(numSteps - step) }
                         pts.append(Sample(t: ts, v: v))
                     }
@@ -72,9 +86,10 @@ extension Evaluator {
         }
         switch unwrapParens(c.args[idx]) {
         case .matrixSelector(let ms):
-            let series = try ctx.select(ms.vector.matchers)
             let first = refTime(ms.vector.at, ms.vector.offset, start)
             let last = refTime(ms.vector.at, ms.vector.offset, time(numSteps - 1))
+            let series = try ctx.select(ms.vector.matchers, hints: SelectHints(
+                start: first - ms.range + 1, end: last, step: numSteps > 1 ? interval : 0, range: ms.range, function: name))
             for s in series {
                 try ctx.tick()
                 loadSamples(s, mint: first - ms.range, maxt: last, into: &buf)

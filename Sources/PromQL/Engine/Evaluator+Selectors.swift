@@ -25,8 +25,10 @@ extension Evaluator {
     /// it is a stale marker. With `timestampValues`, the value is the sample's timestamp in
     /// seconds (the `timestamp()` function over a selector).
     func evalVectorSelector(_ vs: VectorSelector, timestampValues: Bool) throws -> EvalMatrix {
-        let series = try ctx.select(vs.matchers)
         let lookback = ctx.options.lookbackDelta
+        let series = try ctx.select(vs.matchers, hints: SelectHints(
+            start: refTime(vs.at, vs.offset, start) - lookback + 1, end: refTime(vs.at, vs.offset, time(numSteps - 1)),
+            step: numSteps > 1 ? interval : 0))
         var out = EvalMatrix()
         out.reserveCapacity(series.count)
         let fixed = ctx.atTime(vs.at)
@@ -83,8 +85,8 @@ extension Evaluator {
     /// A range selector at the (single) evaluation time: raw samples, for instant queries
     /// returning a range vector.
     func evalRawMatrix(_ ms: MatrixSelector) throws -> EvalMatrix {
-        let series = try ctx.select(ms.vector.matchers)
         let ref = refTime(ms.vector.at, ms.vector.offset, start)
+        let series = try ctx.select(ms.vector.matchers, hints: SelectHints(start: ref - ms.range + 1, end: ref, range: ms.range))
         var out = EvalMatrix()
         var buf: [Sample] = []
         for s in series {

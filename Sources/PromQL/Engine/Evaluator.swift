@@ -30,8 +30,18 @@ final class Evaluator {
         (ctx.atTime(at) ?? ts) - offset
     }
 
+    /// Evaluates a node. Samples held by its children count against `maxSamples` while it runs;
+    /// afterwards only its own result does (Prometheus's `currentSamples` accounting).
     func eval(_ expr: Expr) throws -> EvalValue {
         try ctx.checkNow()
+        let before = ctx.currentSamples
+        let v = try evalNode(expr)
+        ctx.currentSamples = before
+        try ctx.addSamples(v.sampleCount)
+        return v
+    }
+
+    private func evalNode(_ expr: Expr) throws -> EvalValue {
         switch expr {
         case .number(let v, _):
             return .scalar([Double](repeating: v, count: numSteps))

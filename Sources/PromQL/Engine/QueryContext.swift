@@ -68,9 +68,14 @@ final class QueryContext {
 
     struct SelectKey: Hashable {
         var matchers: [LabelMatcher]
+        var start: Int64, end: Int64, step: Int64, range: Int64
+        var function: String?
     }
 
-    init(querier: any Querier, options: EngineOptions, deadline: UInt64?, queryStart: Int64, queryEnd: Int64) {
+    let cancel: CancelFlag?
+
+    init(querier: any Querier, options: EngineOptions, deadline: UInt64?, queryStart: Int64, queryEnd: Int64, cancel: CancelFlag? = nil) {
+        self.cancel = cancel
         self.querier = querier
         self.options = options
         self.deadline = deadline
@@ -86,14 +91,17 @@ final class QueryContext {
     }
 
     func checkNow() throws {
-        if Task.isCancelled { throw EvalError(.canceled("expression evaluation")) }
+        if Task.isCancelled || cancel?.isCancelled == true { throw EvalError(.canceled("expression evaluation")) }
         if let d = deadline, monotonicNanos() > d { throw EvalError(.timeout("expression evaluation")) }
     }
 
-    func select(_ matchers: [LabelMatcher]) throws -> [any Series] {
-        let key = SelectKey(matchers: matchers)
+    /// Selects once per selector and time range (hints as Prometheus passes them: the range the
+    /// selector reads, the step, the range of a range selector, the enclosing function).
+    func select(_ matchers: [LabelMatcher], hints: SelectHints? = nil) throws -> [any Series] {
+        let key = SelectKey(matchers: matchers, start: hints?.start ?? 0, end: hints?.end ?? 0, step: hints?.step ?? 0,
+                            range: hints?.range ?? 0, function: hints?.function)
         if let s = selectCache[key] { return s }
-        let s = try querier.select(sorted: false, hints: nil, matchers: matchers)
+        let s = try querier.select(sorted: false, hints: hints, matchers: matchers)
         selectCache[key] = s
         return s
     }

@@ -33,6 +33,15 @@ enum EvalValue {
     case matrix(EvalMatrix)
 }
 
+extension EvalValue {
+    var sampleCount: Int {
+        switch self {
+        case .scalar, .string: return 0
+        case .vector(let m), .matrix(let m): return m.reduce(0) { $0 + $1.points.count }
+        }
+    }
+}
+
 /// Errors thrown inside evaluation; mapped to `PromQLError`.
 struct EvalError: Error {
     let error: PromQLError

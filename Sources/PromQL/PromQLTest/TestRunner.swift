@@ -37,7 +37,13 @@ public final class PromQLTestRunner: Sendable {
     let engine: Engine
     let parse: @Sendable (String) throws -> Expr
 
-    /// `parse` turns query text into an AST (the Syntax module's parser).
+    /// A runner with Prometheus's test-engine settings and our parser.
+    public convenience init() {
+        self.init(parse: { try Parser.parseExpr($0) })
+    }
+
+    /// `parse` turns query text into an AST (the Syntax module's parser). `options` default to
+    /// upstream's test engine: delayed name removal and experimental functions on.
     public init(parse: @escaping @Sendable (String) throws -> Expr, options: EngineOptions? = nil) {
         var o = options ?? EngineOptions()
         if options == nil {

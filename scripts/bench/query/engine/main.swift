@@ -1,14 +1,22 @@
-// promql-bench: engine-only latency over an in-memory dataset (no HTTP, no TSDB).
+// promql-bench: engine latency without HTTP.
 // Usage: swift run -c release promql-bench [series] [hours]
-// Generates `series` counter series (15 s interval) with job/instance/le labels and runs a set of
-// representative queries, printing the median of 5 runs each. Used to find engine hot spots;
-// the end-to-end comparison with Prometheus is scripts/bench/query/run.
+//   Generates `series` counter series (15 s interval) in memory and runs representative queries,
+//   printing the median CPU time of each. Used to find engine hot spots.
+// Usage: promql-bench --tsdb DIR QUERIES.json END_UNIX ROUNDS
+//   Opens a TSDB directory (e.g. made by `promfleet tsdb import openmetrics`) and runs the
+//   queries of QUERIES.json ([[name, query, isRange], …]; range = last 3 h, step 60 s), printing
+//   one JSON line per query with the median wall ms. scripts/bench/query/run uses this mode.
 import Foundation
+import Logging
 import MetricModel
 import PromQL
 import TSDB
 
 let args = CommandLine.arguments
+if args.count > 1 && args[1] == "--tsdb" {
+    try await runOverTSDB(dir: args[2], queriesFile: args[3], end: Int64(args[4])! * 1000, rounds: Int(args[5])!)
+    exit(0)
+}
 let seriesCount = args.count > 1 ? Int(args[1]) ?? 10_000 : 10_000
 let hours = args.count > 2 ? Int(args[2]) ?? 6 : 6
 let step: Int64 = 15_000
@@ -108,4 +116,32 @@ func cpuMillis() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
+}
+
+func runOverTSDB(dir: String, queriesFile: String, end: Int64, rounds: Int) async throws {
+    var opts = DBOptions()
+    opts.retentionTime = 100 * 365 * 24 * 3600 * 1000
+    let db = try DB(dir: dir, options: opts, logger: Logger(label: "promql-bench"))
+    let data = try Data(contentsOf: URL(fileURLWithPath: queriesFile))
+    let list = try JSONSerialization.jsonObject(with: data) as! [[Any]]
+    let engine = Engine()
+    for item in list {
+        let name = item[0] as! String, q = item[1] as! String, isRange = item[2] as! Bool
+        var times: [Double] = []
+        var n = 0
+        for r in 0...rounds {
+            let s = Date()
+            let res = isRange
+                ? try await engine.rangeQuery(db, query: q, start: end - 3 * 3_600_000, end: end, step: 60_000)
+                : try await engine.instantQuery(db, query: q, time: end)
+            if r > 0 { times.append(Date().timeIntervalSince(s) * 1000) }
+            switch res.value {
+            case .vector(let v): n = v.count
+            case .matrix(let m): n = m.count
+            default: n = 1
+            }
+        }
+        times.sort()
+        print("{\"name\": \"\(name)\", \"ms\": \(times[times.count / 2]), \"series\": \(n)}")
+    }
 }
