@@ -185,12 +185,14 @@ extension ParserCore {
     private mutating func parseCall(_ nameTok: Token) throws(SyntaxAbort) -> Expr {
         let name = text(nameTok)
         let fn = Functions.named(name)
+        let args = try parseCallArgs()
+        // Reported once the call is complete, after errors inside its arguments (as Prometheus's
+        // grammar action runs on reduction).
         if fn == nil {
             addError(nameTok.range, "unknown function with name \(GoQuote.quote(name))")
         } else if fn!.experimental && !options.enableExperimentalFunctions {
             addError(nameTok.range, "function \(GoQuote.quote(name)) is not enabled")
         }
-        let args = try parseCallArgs()
         let sig = fn ?? FunctionSignature(name: name, argTypes: [], variadic: -1, returnType: .vector)
         return .call(Call(function: sig, args: args, position: PositionRange(start: nameTok.start, end: lastEnd)))
     }
