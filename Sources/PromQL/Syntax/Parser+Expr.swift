@@ -139,6 +139,14 @@ extension ParserCore {
         }
     }
 
+    /// Whether a token can begin an expression.
+    static func startsExpression(_ k: TokenKind) -> Bool {
+        switch k {
+        case .number, .duration, .string, .leftParen, .leftBrace, .add, .sub: return true
+        default: return k.isMetricIdentifier
+        }
+    }
+
     /// The value of a NUMBER or DURATION token (durations in seconds).
     mutating func numberValue(_ t: Token) -> Double {
         let s = text(t)
@@ -172,9 +180,14 @@ extension ParserCore {
         args.append(try parseExpression())
         while tok.kind == .comma {
             let comma = advance()
-            if tok.kind == .rightParen {
-                addError(comma.range, "trailing commas not allowed in function call args")
-                break
+            // Prometheus reduces `args ,` before looking further: any token that cannot start an
+            // argument reports the trailing comma first (then `)` is fine, anything else fails).
+            if !ParserCore.startsExpression(tok.kind) {
+                if tok.kind != .error && tok.kind != .eof {
+                    addError(comma.range, "trailing commas not allowed in function call args")
+                }
+                if tok.kind == .rightParen { break }
+                throw unexpected()
             }
             args.append(try parseExpression())
         }
@@ -185,12 +198,14 @@ extension ParserCore {
     private mutating func parseCall(_ nameTok: Token) throws(SyntaxAbort) -> Expr {
         let name = text(nameTok)
         let fn = Functions.named(name)
+        let args = try parseCallArgs()
+        // Reported once the call is complete, after errors inside its arguments (as Prometheus's
+        // grammar action runs on reduction).
         if fn == nil {
             addError(nameTok.range, "unknown function with name \(GoQuote.quote(name))")
         } else if fn!.experimental && !options.enableExperimentalFunctions {
             addError(nameTok.range, "function \(GoQuote.quote(name)) is not enabled")
         }
-        let args = try parseCallArgs()
         let sig = fn ?? FunctionSignature(name: name, argTypes: [], variadic: -1, returnType: .vector)
         return .call(Call(function: sig, args: args, position: PositionRange(start: nameTok.start, end: lastEnd)))
     }

@@ -114,7 +114,17 @@ struct ParserCore {
     let query: String
     let options: ParserOptions
     var lexer: Lexer
-    var tok: Token
+    /// The lookahead, read lazily like a yacc parser's: a lexer error is recorded only when the
+    /// parser looks at the token, after the errors of constructs completed before it.
+    private var lookahead: Token?
+    var tok: Token {
+        mutating get {
+            if let t = lookahead { return t }
+            let t = fetch()
+            lookahead = t
+            return t
+        }
+    }
     var errors: [(PositionRange, String)] = []
     var aggDepth = 0
     /// Depth of the tree being built above the current node (recursion plus operator chains).
@@ -128,8 +138,6 @@ struct ParserCore {
         bytes = Array(input.utf8)
         self.options = options
         lexer = Lexer(bytes)
-        tok = Token(kind: .eof, start: 0, end: 0)
-        tok = fetch()
     }
 
     func firstError() -> ParseError? {
@@ -154,7 +162,7 @@ struct ParserCore {
     mutating func advance() -> Token {
         let t = tok
         lastEnd = t.end
-        tok = fetch()
+        lookahead = nil
         return t
     }
 
