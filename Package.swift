@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .target(name: "MetricModel"),
@@ -23,9 +26,24 @@ let package = Package(
         .target(name: "PromQL", dependencies: ["MetricModel", "TSDB"]),
         .target(name: "Config", dependencies: ["MetricModel", "Relabeling", .product(name: "Yams", package: "Yams")]),
         .target(name: "Catalog", dependencies: ["MetricModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Remote", dependencies: [
+            "MetricModel", "TSDB",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Router", dependencies: [
+            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Fleet", dependencies: ["MetricModel", "Catalog", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "promfleet", dependencies: [
             "MetricModel", "Exposition", "Relabeling", "TSDB", "PromQL", "Config", "Catalog", "Fleet",
+            "Remote", "Router",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -41,6 +59,15 @@ let package = Package(
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "MetricModel"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"],
                     exclude: ["known-failures.txt"], resources: [.copy("testdata")]),
+        .testTarget(name: "RemoteTests", dependencies: [
+            "Remote", "MetricModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "RouterTests", dependencies: [
+            "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ struct Promfleet: AsyncParsableCommand {
         commandName: "promfleet",
         abstract: "A Prometheus-compatible HA and federation cluster controller.",
         version: BuildInfo.version,
-        subcommands: [TSDBCommand.self, CatalogCommand.self, RenderCommand.self, StatusCommand.self]
+        subcommands: [TSDBCommand.self, CatalogCommand.self, RenderCommand.self, StatusCommand.self, RouterCommand.self]
     )
 }
 
