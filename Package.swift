@@ -33,6 +33,18 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "Remote", dependencies: [
+            "MetricModel", "TSDB",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Router", dependencies: [
+            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Scrape", dependencies: [
             "MetricModel", "Exposition", "Relabeling", "TSDB", "Config", "CZlib",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -49,8 +61,9 @@ let package = Package(
         .target(name: "Fleet", dependencies: ["MetricModel", "Catalog", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "promfleet", dependencies: [
             "MetricModel", "Exposition", "Relabeling", "TSDB", "PromQL", "Config", "Catalog", "Fleet",
-            "HTTPAPI", "Scrape", "Exporter", "Replica",
+            "HTTPAPI", "Scrape", "Exporter", "Replica", "Remote", "Router",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -72,6 +85,15 @@ let package = Package(
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "MetricModel"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"],
                     exclude: ["known-failures.txt"], resources: [.copy("testdata")]),
+        .testTarget(name: "RemoteTests", dependencies: [
+            "Remote", "MetricModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "RouterTests", dependencies: [
+            "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -29,13 +29,15 @@ extension Renderer {
         return header(topology, m, "federator replica \(m.replica)") + (try Y.emit(root))
     }
 
-    /// The router's config: every group of the fleet with its members' URLs.
+    /// The router's config: every group of the fleet with its members' URLs (format: docs/router.md).
     static func routerYAML(_ topology: Topology, _ m: MemberPlan, _ members: [MemberPlan]) throws -> String {
         var groups: [Node] = (0..<topology.shards).map { shard in
             Y.map([
                 ("name", Y.str(Topology.shardGroupName(shard))),
                 ("kind", Y.str(GroupKind.shard.rawValue)),
                 ("shard", Y.int(shard)),
+                ("shards", Y.int(topology.shards)),
+                ("shard_by", Y.flow(topology.shardBy)),
                 ("scrape_interval", Y.duration(topology.scrapeInterval)),
                 ("members", memberList(members.filter { $0.role == .replica && $0.shardIndex == shard })),
             ])

@@ -1,0 +1,195 @@
+import Hummingbird
+import Logging
+import MetricModel
+import NIOCore
+import NIOHTTP1
+import PromQL
+import Remote
+
+/// The router's HTTP API (Prometheus's query API plus /api/v1/router/members).
+public struct RouterApp: Sendable {
+    public let upstreams: Upstreams
+    let merge: MergeEvaluator
+    let startedAt = nowMs()
+
+    public init(upstreams: Upstreams, engine: Engine) {
+        self.upstreams = upstreams
+        self.merge = MergeEvaluator(upstreams: upstreams, engine: engine)
+    }
+
+    public func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
+        let r = Hummingbird.Router(context: BasicRequestContext.self)
+        for path in ["/api/v1/query", "/api/v1/query_range"] {
+            r.get(RouterPath(path)) { req, _ in await self.query(req, range: path.hasSuffix("range")) }
+            r.post(RouterPath(path)) { req, _ in await self.query(req, range: path.hasSuffix("range")) }
+        }
+        for path in ["/api/v1/series", "/api/v1/labels"] {
+            r.get(RouterPath(path)) { req, _ in await self.metadata(req, kind: path.hasSuffix("series") ? .series : .strings) }
+            r.post(RouterPath(path)) { req, _ in await self.metadata(req, kind: path.hasSuffix("series") ? .series : .strings) }
+        }
+        r.get("/api/v1/label/:name/values") { req, _ in await self.metadata(req, kind: .strings) }
+        r.get("/federate") { req, _ in await self.federate(req) }
+        r.get("/api/v1/status/buildinfo") { _, _ in jsonResponse(Self.buildInfo) }
+        for path in ["/api/v1/status/config", "/api/v1/status/flags", "/api/v1/status/runtimeinfo", "/api/v1/status/tsdb",
+                     "/api/v1/metadata", "/api/v1/targets", "/api/v1/rules", "/api/v1/alerts", "/api/v1/query_exemplars"] {
+            r.get(RouterPath(path)) { req, _ in await self.passThrough(req) }
+        }
+        r.get("/api/v1/router/members") { _, _ in jsonResponse(RouterStatus.membersJSON(self.upstreams)) }
+        r.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: RouterStatus.metricsText(self.upstreams))))
+        }
+        r.get("/-/healthy") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "Prometheus Server is Healthy.\n"))) }
+        r.head("/-/healthy") { _, _ in Response(status: .ok) }
+        r.get("/-/ready") { _, _ in
+            let ok = self.upstreams.config.queryGroups.allSatisfy { !self.upstreams.registry.routable($0.members).isEmpty }
+            return ok ? Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "Prometheus Server is Ready.\n")))
+                      : Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "Service Unavailable\n")))
+        }
+        return r
+    }
+
+    static let buildInfo: [UInt8] = Array(("{\"status\":\"success\",\"data\":{\"version\":\"2.42.0\",\"revision\":\"promfleet-router\","
+        + "\"branch\":\"promfleet\",\"buildUser\":\"promfleet\",\"buildDate\":\"\",\"goVersion\":\"swift\"}}").utf8)
+
+    /// The request as forwarded: path and raw query, Accept-Encoding and Content-Type, body.
+    func upstreamRequest(_ req: Request) async -> (String, HTTPHeaders, ByteBuffer?) {
+        var path = req.uri.path
+        if let q = req.uri.query, !q.isEmpty { path += "?" + q }
+        var headers = HTTPHeaders()
+        if let v = req.headers[.acceptEncoding] { headers.add(name: "Accept-Encoding", value: v) }
+        if let v = req.headers[.contentType] { headers.add(name: "Content-Type", value: v) }
+        var body: ByteBuffer? = nil
+        if req.method == .post { body = try? await req.body.collect(upTo: 16 << 20) }
+        return (path, headers, body)
+    }
+
+    func params(_ req: Request, _ body: ByteBuffer?) -> QueryParams {
+        let form = (req.headers[.contentType] ?? "").hasPrefix("application/x-www-form-urlencoded")
+        return QueryParams(query: req.uri.query, body: form ? body.map { String(buffer: $0) } : nil)
+    }
+
+    func query(_ req: Request, range: Bool) async -> Response {
+        let (path, headers, body) = await upstreamRequest(req)
+        let p = params(req, body)
+        let cfg = upstreams.config
+        let groups = cfg.queryGroups
+        if cfg.mode == .failover && groups.count == 1 {
+            let key = Rendezvous.key(query: p["query"] ?? "", start: p["start"], end: p["end"], step: p["step"])
+            return await upstreams.forward(groups[0], key: key, method: req.method == .post ? .POST : .GET,
+                                           pathAndQuery: path, headers: headers, body: body)
+        }
+        do {
+            guard let q = p["query"], !q.isEmpty else { throw APIError.badData("invalid parameter \"query\": empty query") }
+            let result: QueryResult
+            if range {
+                let start = try p.time("start", defaultMs: nowMs()), end = try p.time("end", defaultMs: nowMs())
+                let step = try p.duration("step")
+                if step <= 0 { throw APIError.badData("zero or negative query resolution step widths are not accepted. Try a positive integer") }
+                if (end - start) / step > 11_000 {
+                    throw APIError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+                }
+                result = try await merge.evaluate(query: q, start: start, end: end, step: step)
+            } else {
+                let t = try p.time("time", defaultMs: nowMs())
+                result = try await merge.evaluate(query: q, start: t, end: t, step: 0)
+            }
+            return jsonResponse(JSONOut.queryResult(result))
+        } catch {
+            return Self.apiError(for: error)
+        }
+    }
+
+    static func apiError(for error: any Error) -> Response {
+        switch error {
+        case let e as APIError: return errorResponse(.badRequest, e.type, e.message)
+        case let e as PromQLError:
+            let status: HTTPResponse.Status
+            switch e.errorType {
+            case "bad_data": status = .badRequest
+            case "timeout": status = .serviceUnavailable
+            case "canceled": status = .init(code: 499)
+            default: status = .unprocessableContent
+            }
+            return errorResponse(status, e.errorType, e.description)
+        case let e as MergeError:
+            switch e {
+            case .unavailable(let m): return errorResponse(.serviceUnavailable, "unavailable", m)
+            case let .upstream(t, m): return errorResponse(t == "bad_data" ? .badRequest : .unprocessableContent, t, m)
+            }
+        case let e as RemoteError:
+            if case let .clientError(status, t, m) = e { return errorResponse(.init(code: status), t, m) }
+            return errorResponse(.serviceUnavailable, "unavailable", e.description)
+        default:
+            return errorResponse(.internalServerError, "internal", "\(error)")
+        }
+    }
+
+    enum MetadataKind { case series, strings }
+
+    /// series / labels / label values: forwarded to the one query group, or asked of each group
+    /// (one member each, with failover) and unioned.
+    func metadata(_ req: Request, kind: MetadataKind) async -> Response {
+        let (path, headers, body) = await upstreamRequest(req)
+        let groups = upstreams.config.queryGroups
+        if groups.count == 1 {
+            return await upstreams.forward(groups[0], key: path, method: req.method == .post ? .POST : .GET,
+                                           pathAndQuery: path, headers: headers, body: body)
+        }
+        // Fan-out: always GET with the form parameters in the URL.
+        let p = params(req, body)
+        let getPath = req.uri.path + (p.pairs.isEmpty ? ""
+            : "?" + p.pairs.map { FormEncoding.escape($0.0) + "=" + FormEncoding.escape($0.1) }.joined(separator: "&"))
+        do {
+            let bodies = try await withThrowingTaskGroup(of: ByteBuffer.self) { tg in
+                for g in groups { tg.addTask { try await self.upstreams.fetch(g, key: getPath, pathAndQuery: getPath) } }
+                var out: [ByteBuffer] = []
+                for try await b in tg { out.append(b) }
+                return out
+            }
+            switch kind {
+            case .strings:
+                var set = Set<String>()
+                for b in bodies { for s in (try PromJSON.data(b) as? [String]) ?? [] { set.insert(s) } }
+                return jsonResponse(JSONOut.stringList(set.sorted()))
+            case .series:
+                var set = Set<Labels>()
+                for b in bodies {
+                    for d in (try PromJSON.data(b) as? [[String: String]]) ?? [] {
+                        set.insert(Labels(d).dropping([upstreams.config.replicaLabel]))
+                    }
+                }
+                return jsonResponse(JSONOut.labelSets(set.sorted()))
+            }
+        } catch {
+            return Self.apiError(for: error)
+        }
+    }
+
+    /// /federate: forwarded to the query group; with several shard groups, each group's answer
+    /// is appended (series of different shards are disjoint).
+    func federate(_ req: Request) async -> Response {
+        let (path, headers, _) = await upstreamRequest(req)
+        let groups = upstreams.config.queryGroups
+        if groups.count == 1 {
+            return await upstreams.forward(groups[0], key: path, method: .GET, pathAndQuery: path, headers: headers, body: nil)
+        }
+        do {
+            var out = ByteBuffer()
+            for g in groups {
+                var b = try await upstreams.fetch(g, key: path, pathAndQuery: path)
+                out.writeBuffer(&b)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: out))
+        } catch {
+            return Self.apiError(for: error)
+        }
+    }
+
+    /// Status and metadata endpoints: answered by the first query group.
+    func passThrough(_ req: Request) async -> Response {
+        let (path, headers, _) = await upstreamRequest(req)
+        guard let g = upstreams.config.queryGroups.first else { return errorResponse(.serviceUnavailable, "unavailable", "no groups") }
+        return await upstreams.forward(g, key: path, method: .GET, pathAndQuery: path, headers: headers, body: nil)
+    }
+}
