@@ -34,7 +34,7 @@ public final class FailoverFetcher: ScrapeFetcher {
 
     public init(config: FederatorConfig, http: HTTPFetcher) {
         self.http = http
-        let query = config.match.map { "match[]=" + Self.escape($0) }.joined(separator: "&")
+        let query = config.match.map { "match%5B%5D=" + Self.escape($0) }.joined(separator: "&")
         var d: [String: ShardState] = [:]
         for s in config.sources { d[s.jobName] = ShardState(shard: s, query: query, returnAfter: config.returnAfter) }
         shards = d
@@ -52,12 +52,16 @@ public final class FailoverFetcher: ScrapeFetcher {
         guard let st = shards[target.settings.jobName] else { throw ScrapeError("unknown shard \(target.settings.jobName)") }
         let deadline = SystemScrapeClock().now() + target.settings.timeoutMs
         var errors: [String] = []
-        for i in st.selector.withLock({ $0.order() }) {
+        let candidates = st.selector.withLock { $0.order() }
+        for (k, i) in candidates.enumerated() {
             let remaining = deadline - SystemScrapeClock().now()
+            // AsyncHTTPClient retries a refused connection until the deadline, so an attempt that
+            // is not the last gets an equal share of what is left, keeping time for the others.
+            let share = remaining / Int64(candidates.count - k)
             if remaining <= 0 { errors.append("\(st.shard.replicas[i].name): context deadline exceeded"); break }
             var attempt = target
             attempt.url = st.federateURLs[i]
-            attempt.settings.timeoutMs = remaining
+            attempt.settings.timeoutMs = share
             attempt.settings.bodySizeLimit = bodySizeLimit
             do {
                 let resp: ScrapeResponse
