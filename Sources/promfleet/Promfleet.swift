@@ -8,7 +8,7 @@ struct Promfleet: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             ReplicaCommand.self, UpCommand.self, StatusCommand.self, RenderCommand.self, CatalogCommand.self,
-            RouterCommand.self, ExporterCommand.self, TSDBCommand.self,
+            RouterCommand.self, FederatorCommand.self, ExporterCommand.self, TSDBCommand.self,
         ]
     )
 }

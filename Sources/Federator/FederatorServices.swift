@@ -1,0 +1,134 @@
+import Foundation
+import HTTPAPI
+import Logging
+import MetricModel
+import Scrape
+import ServiceLifecycle
+import Synchronization
+import TSDB
+
+/// The federator's storage, opened by `FederatorStorageService`; before that appends are
+/// rejected and queries answer 503.
+final class StorageBox: Appendable, Queryable, Sendable {
+    private let db = Mutex<DB?>(nil)
+
+    func set(_ s: DB) { db.withLock { $0 = s } }
+    var current: DB? { db.withLock { $0 } }
+
+    func appender() -> any Appender { current?.appender() ?? RejectingAppender() }
+
+    func querier(mint: Timestamp, maxt: Timestamp) throws -> any Querier {
+        guard let s = current else { throw APIError(.unavailable, "Service Unavailable") }
+        return try s.querier(mint: mint, maxt: maxt)
+    }
+}
+
+final class RejectingAppender: Appender {
+    func append(ref: SeriesRef?, labels: Labels, t: Timestamp, v: Double) throws -> SeriesRef { throw AppendError.outOfBounds }
+    func commit() throws {}
+    func rollback() {}
+}
+
+/// Opens the TSDB (WAL replay), marks ready, starts the pulls, runs compaction; closes the WAL last.
+struct FederatorStorageService: Service {
+    let box: StorageBox
+    let dir: String
+    let options: DBOptions
+    let readiness: Readiness
+    let logger: Logger
+    let onReady: @Sendable () -> Void
+    let onStop: @Sendable () async -> Void
+
+    func run() async throws {
+        let db = try DB(dir: dir, options: options, logger: logger)
+        box.set(db)
+        logger.info("TSDB started", metadata: ["path": "\(dir)", "head_series": "\(db.head.numSeries)"])
+        readiness.markReady()
+        onReady()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await cancelWhenGracefulShutdown { await db.run() } }
+        }
+        await onStop()
+        do { try db.close() } catch { logger.error("closing TSDB failed", metadata: ["err": "\(error)"]) }
+    }
+}
+
+/// Status endpoints' facts.
+final class FederatorStatus: StatusSource {
+    let state: Mutex<ConfigStatus>
+    let flagList: [(String, String)]
+    let buildInfo: BuildInfoData
+    let storageRetention: String
+
+    init(flags: [(String, String)], version: String, retention: String) {
+        flagList = flags
+        buildInfo = BuildInfoData(version: version)
+        storageRetention = retention
+        state = Mutex(ConfigStatus(yaml: "", lastReloadSuccessful: false, lastReloadSuccessTime: 0))
+    }
+
+    func configStatus() -> ConfigStatus { state.withLock { $0 } }
+    func flags() -> [(String, String)] { flagList }
+    func loaded(_ c: FederatorConfig) {
+        state.withLock { $0 = ConfigStatus(yaml: c.yaml, lastReloadSuccessful: true, lastReloadSuccessTime: Date().timeIntervalSince1970) }
+    }
+    func failed() { state.withLock { $0.lastReloadSuccessful = false } }
+}
+
+/// /api/v1/targets: one target per shard; its scrapeUrl is the federate URL of the replica the
+/// last successful pull came from.
+struct ShardTargets: TargetsSource {
+    let manager: ScrapeManager
+    let fetcher: FailoverFetcher
+
+    func activeTargets() -> [ActiveTargetInfo] {
+        var out: [ActiveTargetInfo] = []
+        for (pool, t, h) in manager.activeTargets() {
+            let url: String = fetcher.sourceURL(job: t.settings.jobName) ?? t.url
+            out.append(ActiveTargetInfo(
+                discoveredLabels: t.discoveredLabels, labels: t.labels, scrapePool: pool,
+                scrapeURL: url, globalURL: url, lastError: h.lastError, lastScrape: h.lastScrape,
+                lastScrapeDuration: h.lastScrapeDuration, health: h.health,
+                scrapeInterval: Scrape.formatDuration(t.settings.intervalMs), scrapeTimeout: Scrape.formatDuration(t.settings.timeoutMs)))
+        }
+        return out
+    }
+
+    func droppedTargets() -> [Labels] { [] }
+}
+
+/// promfleet_federator_* and a few Prometheus families.
+struct FederatorMetrics: MetricsCollector {
+    let fetcher: FailoverFetcher
+    let storage: StorageBox
+    let readiness: Readiness
+
+    func collect(into w: inout MetricsTextWriter) {
+        w.family("promfleet_federator_pulls_total", help: "Pull attempts per shard and replica, by result.", type: "counter")
+        for job in fetcher.order {
+            guard let st = fetcher.shards[job] else { continue }
+            let pulls = st.pulls.withLock { $0 }
+            for (i, r) in st.shard.replicas.enumerated() {
+                w.sample("promfleet_federator_pulls_total", labels: [("replica", r.name), ("result", "failure"), ("shard", st.shard.shard)], Double(pulls[i].1))
+                w.sample("promfleet_federator_pulls_total", labels: [("replica", r.name), ("result", "success"), ("shard", st.shard.shard)], Double(pulls[i].0))
+            }
+        }
+        w.family("promfleet_federator_active_source", help: "1 for the replica the shard's last successful pull came from.", type: "gauge")
+        for job in fetcher.order {
+            guard let st = fetcher.shards[job] else { continue }
+            let last = st.snapshot.lastSource
+            for (i, r) in st.shard.replicas.enumerated() {
+                w.sample("promfleet_federator_active_source", labels: [("replica", r.name), ("shard", st.shard.shard)], last == i ? 1 : 0)
+            }
+        }
+        w.family("prometheus_ready", help: "Whether Prometheus startup was fully completed and the server is ready for normal operation.", type: "gauge")
+        w.sample("prometheus_ready", readiness.isReady ? 1 : 0)
+        if let db = storage.current {
+            let s = db.head.stats
+            w.family("prometheus_tsdb_head_series", help: "Total number of series in the head block.", type: "gauge")
+            w.sample("prometheus_tsdb_head_series", Double(s.series))
+            w.family("prometheus_tsdb_head_samples_appended_total", help: "Total number of appended samples.", type: "counter")
+            w.sample("prometheus_tsdb_head_samples_appended_total", Double(s.samplesAppended))
+        }
+    }
+}
