@@ -28,8 +28,30 @@ public struct ParsedMetadata: Sendable, Equatable {
     public var text: String
 }
 
+/// Code that consumes a parser generically, so the scrape loop runs specialised for the
+/// concrete parser (`some ExpositionParser`, no existential on the per-sample path).
+public protocol ExpositionVisitor {
+    associatedtype Output
+    mutating func visit<P: ExpositionParser>(_ parser: inout P) throws -> Output
+}
+
 /// Entry points over whole bodies.
 public enum Exposition {
+    /// Runs `visitor` over a parser of `format` for `body`, which must stay valid for the call.
+    public static func visit<V: ExpositionVisitor>(
+        _ format: ExpositionFormat, body: UnsafeRawBufferPointer, options: ParserOptions = ParserOptions(),
+        _ visitor: inout V
+    ) throws -> V.Output {
+        switch format {
+        case .prometheusText:
+            var p = PromParser(body, options: options)
+            return try visitor.visit(&p)
+        case .openMetrics:
+            var p = OpenMetricsParser(body, options: options)
+            return try visitor.visit(&p)
+        }
+    }
+
     /// Runs `body` with a parser of `format` over `bytes` (kept alive for the call).
     public static func withParser<R>(
         _ format: ExpositionFormat, bytes: [UInt8], options: ParserOptions = ParserOptions(),

@@ -14,7 +14,66 @@ enum FloatBytes {
             appendInt(Int64(v), to: &out)
             return
         }
-        out.append(contentsOf: PromFloat.formatG(v).utf8)
+        appendShortestG(v, to: &out)
+    }
+
+    /// Go's `%g` with shortest digits for a finite, non-zero `v`, built from Swift's shortest
+    /// round-trip `description` in a stack buffer (same output as `PromFloat.formatG`).
+    static func appendShortestG(_ v: Double, to out: inout [UInt8]) {
+        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &storage) { d in
+            var nd = 0          // digits stored
+            var dp = 0          // digits before the decimal point
+            var seenPoint = false
+            var exp = 0
+            var expNeg = false
+            var inExp = false
+            var leading = true  // still skipping leading zeros
+            for c in v.magnitude.description.utf8 {
+                if inExp {
+                    if c == 0x2D { expNeg = true } else if c != 0x2B { exp = exp * 10 + Int(c &- 0x30) }
+                    continue
+                }
+                switch c {
+                case 0x2E: seenPoint = true
+                case 0x65, 0x45: inExp = true
+                default:
+                    let digit = c &- 0x30
+                    if leading && digit == 0 {
+                        if seenPoint { dp -= 1 }
+                        continue
+                    }
+                    leading = false
+                    if nd < 32 { d[nd] = digit; nd += 1 }
+                    if !seenPoint { dp += 1 }
+                }
+            }
+            while nd > 1 && d[nd - 1] == 0 { nd -= 1 }
+            dp += expNeg ? -exp : exp
+            if v < 0 { out.append(0x2D) }
+            let e10 = dp - 1
+            if e10 < -4 || e10 >= 6 {
+                out.append(d[0] + 0x30)
+                if nd > 1 {
+                    out.append(0x2E)
+                    for k in 1..<nd { out.append(d[k] + 0x30) }
+                }
+                out.append(0x65)
+                out.append(e10 < 0 ? 0x2D : 0x2B)
+                let a = e10.magnitude
+                if a < 10 { out.append(0x30) }
+                appendInt(Int64(a), to: &out)
+            } else if dp <= 0 {
+                out.append(0x30); out.append(0x2E)
+                for _ in 0..<(-dp) { out.append(0x30) }
+                for k in 0..<nd { out.append(d[k] + 0x30) }
+            } else {
+                for k in 0..<max(dp, nd) {
+                    if k == dp { out.append(0x2E) }
+                    out.append((k < nd ? d[k] : 0) + 0x30)
+                }
+            }
+        }
     }
 
     /// expfmt `writeOpenMetricsFloat`: like `appendG`, plus `.0` when the result has neither a

@@ -6,7 +6,10 @@ struct Promfleet: AsyncParsableCommand {
         commandName: "promfleet",
         abstract: "A Prometheus-compatible HA and federation cluster controller.",
         version: BuildInfo.version,
-        subcommands: [TSDBCommand.self, CatalogCommand.self, RenderCommand.self, StatusCommand.self, RouterCommand.self]
+        subcommands: [
+            ReplicaCommand.self, UpCommand.self, StatusCommand.self, RenderCommand.self, CatalogCommand.self,
+            ExporterCommand.self, TSDBCommand.self, RouterCommand.self,
+        ]
     )
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TSDB
 
 /// `promfleet tsdb import openmetrics FILE DIR` (promtool `tsdb create-blocks-from openmetrics`).
@@ -33,8 +34,10 @@ struct TSDBImportCommand: AsyncParsableCommand {
                     }
                     print("imported \(r.samples) samples of \(r.series) series into \(r.blocks.count) blocks in \(dir)")
                 }
-            } catch let e as ImportError {
-                throw ValidationError("\(file): \(e)")
+            } catch {
+                // promtool's shape: the file and the line, no usage text.
+                FileHandle.standardError.write(Data("import failed: \(file): \(error)\n".utf8))
+                throw ExitCode.failure
             }
         }
     }

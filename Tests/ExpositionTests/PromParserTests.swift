@@ -190,6 +190,30 @@ struct ValueCase: CustomTestStringConvertible, Sendable {
         #expect(throws: ExpositionError.self) { try count(.openMetrics, text) }
     }
 
+    struct SumVisitor: ExpositionVisitor {
+        var metadata = 0
+        mutating func visit<P: ExpositionParser>(_ p: inout P) throws -> Double {
+            var sum = 0.0
+            while true {
+                switch try p.next() {
+                case .eof: return sum
+                case .series: sum += p.value
+                default: metadata += 1
+                }
+            }
+        }
+    }
+
+    @Test func visitorRunsOnTheConcreteParser() throws {
+        var v = SumVisitor()
+        let text = Array("# TYPE a gauge\na 1\nb 2.5\n".utf8)
+        let sum = try text.withUnsafeBytes { try Exposition.visit(.prometheusText, body: $0, &v) }
+        #expect(sum == 3.5)
+        #expect(v.metadata == 1)
+        let om = Array("a 4\n# EOF\n".utf8)
+        #expect(try om.withUnsafeBytes { try Exposition.visit(.openMetrics, body: $0, &v) } == 4)
+    }
+
     @Test func emptyBody() throws {
         #expect(try parse("").isEmpty)
         #expect(try parse("\n\n  \n").isEmpty)

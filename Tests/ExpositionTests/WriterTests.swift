@@ -40,6 +40,23 @@ struct FloatCase: CustomTestStringConvertible, Sendable {
         #expect(text { FloatBytes.appendOpenMetrics(c.value, to: &$0) } == c.openMetrics)
     }
 
+    /// The byte formatter agrees with MetricModel's `PromFloat.formatG` (Go's `%g`) on
+    /// random doubles of every magnitude and on decimal-looking values.
+    @Test func shortestGMatchesPromFloat() {
+        var state: UInt64 = 0x1234_5678
+        var checked = 0
+        for k in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            var v = Double(bitPattern: state)
+            if k % 2 == 1 { v = Double(Int64(bitPattern: state) % 10_000_000) / [1, 10, 100, 1000, 1e6, 1e9][k % 6] }
+            if !v.isFinite || v == 0 { continue }
+            let ours = text { FloatBytes.appendShortestG(v, to: &$0) }
+            #expect(ours == PromFloat.formatG(v), "\(v.bitPattern)")
+            checked += 1
+        }
+        #expect(checked > 15_000)
+    }
+
     @Test func integers() {
         for v: Int64 in [0, 7, -7, 10, 1_700_000_000_123, .max, .min] {
             #expect(text { FloatBytes.appendInt(v, to: &$0) } == String(v))

@@ -223,6 +223,8 @@ import Testing
         #expect(!PromQLString.isValidUTF8(s))
         #expect(PromQLString.bytes(s) == [0x61, 0xC5, 0x7A])
         #expect(PromQLString.quote(s) == "\"a\\xc5z\"")
+        #expect(PromQLString.lossy(s) == "a\u{FFFD}z")
+        #expect(s.unicodeScalars.contains("\u{FFFD}"))
         guard case .string(let ok, _) = try Parser.parseExpr("\"\\xc3\\xa9\"") else { Issue.record(); return }
         #expect(ok == "é")
         #expect(PromQLString.isValidUTF8(ok))
@@ -269,13 +271,28 @@ import Testing
         let n = try Parser.parseMetricSelector("{__name__=~\"a|b\"}")
         #expect(n.count == 1)
         #expect(n[0].type == .regexMatch)
-        #expect(throws: ParseError.self) { try Parser.parseMetricSelector("{job=\"\"}") }
+        // Like Prometheus's ParseMetricSelector: no type check here.
+        #expect(try Parser.parseMetricSelector("{job=\"\"}").count == 1)
+        #expect(try Parser.parseMetricSelector("foo{__name__=\"bar\"}").count == 2)
         #expect(throws: ParseError.self) { try Parser.parseMetricSelector("rate(x[5m])") }
-        #expect(throws: ParseError.self) { try Parser.parseMetricSelector("up offset 5m") }
         do {
-            _ = try Parser.parseMetricSelector("{}")
+            _ = try Parser.parseMetricSelector("up offset 5m")
+            Issue.record("parsed")
         } catch {
-            #expect(error.description == "1:1: parse error: vector selector must contain at least one non-empty matcher")
+            #expect(error.description == "1:4: parse error: unexpected <offset>")
+        }
+        #expect(try Parser.parseMatchersParam(["up", "{job=~\"a.+\"}"]).count == 2)
+        do {
+            _ = try Parser.parseMatchersParam(["up", "{job=~\".*\"}"])
+            Issue.record("parsed")
+        } catch {
+            #expect(error.description == "match[] must contain at least one non-empty matcher")
+        }
+        do {
+            _ = try Parser.parseMatchersParam(["up{"])
+            Issue.record("parsed")
+        } catch {
+            #expect(error.description == "1:4: parse error: unexpected end of input inside braces")
         }
     }
 
@@ -318,5 +335,67 @@ import Testing
     @Test func shortExpressionsStayOnOneLine() throws {
         let q = "sum by (job) (rate(http_requests_total{job=\"api\"}[5m]))"
         #expect(Printer.pretty(try Parser.parseExpr(q)) == q)
+    }
+}
+
+@Suite struct SyntaxWalkTests {
+    @Test func extractsSelectorsInOrder() throws {
+        let e = try Parser.parseExpr("sum by (a) (rate(x{j=\"1\"}[5m])) / on (a) group_left topk(3, y offset 1m) + count_values(\"v\", max_over_time(z[1h:]))")
+        #expect(e.selectors.map { $0.map(\.description) } == [
+            ["j=\"1\"", "__name__=\"x\""], ["__name__=\"y\""], ["__name__=\"z\""],
+        ])
+    }
+
+    @Test func inspectGivesPathsAndCanPrune() throws {
+        let e = try Parser.parseExpr("-(a + b) * rate(c[5m])")
+        var depths: [Int] = []
+        e.inspect { _, path in depths.append(path.count); return true }
+        // * → unary → paren → + → a, b ; rate → matrix → selector
+        #expect(depths == [0, 1, 2, 3, 4, 4, 1, 2, 3])
+        var visited = 0
+        e.inspect { n, _ in visited += 1; if case .call = n { return false }; return true }
+        #expect(visited == 7)
+    }
+}
+
+@Suite struct SyntaxNestingTests {
+    @Test func deepButBoundedNestingParses() throws {
+        let q = String(repeating: "(", count: 400) + "x" + String(repeating: ")", count: 400)
+        #expect(try Parser.parseExpr(q).description == q)
+        let chain = (0..<400).map { "m\($0)" }.joined(separator: " + ")
+        #expect(try Parser.parseExpr(chain).description == chain)
+    }
+
+    @Test(arguments: [
+        String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000),
+        String(repeating: "-", count: 5000) + "x",
+        (0..<5000).map { "m\($0)" }.joined(separator: " or "),
+        "x" + String(repeating: "[1m:]", count: 1000),
+        Array(repeating: "2", count: 3000).joined(separator: " ^ "),
+    ])
+    func pathologicalNestingFailsInsteadOfCrashing(_ q: String) {
+        do {
+            _ = try Parser.parseExpr(q)
+            Issue.record("parsed")
+        } catch {
+            #expect(error.message == "expression is nested too deeply (more than 500 levels)")
+        }
+    }
+}
+
+@Suite struct SyntaxDurationNumberTests {
+    @Test(arguments: [
+        ("time() - 1h", "time() - 1h", "time() - 3600"),
+        ("-1h", "-1h", "-3600"),
+        ("5m", "5m", "300"),
+        ("x > 90s", "x > 1m30s", "x > 90"),
+        ("predict_linear(x[1h], 1d)", "predict_linear(x[1h], 1d)", "predict_linear(x[1h], 86400)"),
+        ("vector(0x10) + 1e3 - 7", "vector(16) + 1000 - 7", "vector(16) + 1000 - 7"),
+    ])
+    func durationsUsedAsNumbersPrintAsWrittenGivenTheSource(_ q: String, _ withSource: String, _ without: String) throws {
+        let e = try Parser.parseExpr(q)
+        #expect(Printer.format(e, source: q) == withSource)
+        #expect(Printer.pretty(e, source: q) == withSource)
+        #expect(e.description == without)
     }
 }

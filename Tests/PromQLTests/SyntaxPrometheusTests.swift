@@ -66,6 +66,7 @@ import Testing
         let printed = e.description
         let again = try Parser.parseExpr(printed)
         #expect(again.description == printed, "round trip of \(printed)")
+        #expect(again.withoutPositions == e.withoutPositions, "parse(print(e)) == e for \(printed)")
     }
 
     /// printer_test.go inputs using features we do not parse (fill modifiers, anchored/smoothed,
@@ -86,5 +87,19 @@ import Testing
         // we fold the literal and print the duration.
         let folded = ["foo offset +(5)": "foo offset 5s", "foo offset -(5)": "foo offset -5s"]
         #expect(e.description == (folded[c.input] ?? c.output))
+    }
+
+    /// The top-level node's position equals the one in Prometheus's expected AST (annotations
+    /// carry positions, so they must agree).
+    static let positionIndices = PrometheusPositionCases.all.indices.filter {
+        experimentalOnly[PrometheusPositionCases.all[$0].0] == nil
+    }
+
+    @Test(arguments: SyntaxPrometheusTests.positionIndices)
+    func positionCase(_ i: Int) throws {
+        let (line, input, start, end) = PrometheusPositionCases.all[i]
+        let r = try Parser.parseExpr(input).positionRange
+        if start >= 0 { #expect(r.start == start, "parse_test.go:\(line)") }
+        if end >= 0 { #expect(r.end == end, "parse_test.go:\(line)") }
     }
 }

@@ -51,3 +51,47 @@ extension String {
         return s
     }
 }
+
+import PromQL
+
+extension Expr {
+    /// The same tree with every position zeroed and matchers sorted (the printer sorts them), to
+    /// compare trees parsed from different texts.
+    var withoutPositions: Expr {
+        let z = PositionRange(start: 0, end: 0)
+        func vs(_ v: VectorSelector) -> VectorSelector {
+            var v = v
+            v.position = z
+            v.matchers.sort { $0.description < $1.description }
+            return v
+        }
+        switch self {
+        case .number(let v, _): return .number(v, z)
+        case .string(let s, _): return .string(s, z)
+        case .vectorSelector(let v): return .vectorSelector(vs(v))
+        case .matrixSelector(var m):
+            m.vector = vs(m.vector)
+            m.position = z
+            return .matrixSelector(m)
+        case .subquery(var s):
+            s.expr = s.expr.withoutPositions
+            s.position = z
+            return .subquery(s)
+        case .aggregate(var a):
+            a.expr = a.expr.withoutPositions
+            a.param = a.param?.withoutPositions
+            a.position = z
+            return .aggregate(a)
+        case .binary(var b):
+            b.lhs = b.lhs.withoutPositions
+            b.rhs = b.rhs.withoutPositions
+            return .binary(b)
+        case .call(var c):
+            c.args = c.args.map(\.withoutPositions)
+            c.position = z
+            return .call(c)
+        case .paren(let e, _): return .paren(e.withoutPositions, z)
+        case .unary(let o, let e, _): return .unary(o, e.withoutPositions, z)
+        }
+    }
+}

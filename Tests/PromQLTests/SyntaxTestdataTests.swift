@@ -97,5 +97,6 @@ import Testing
         let printed = e.description
         let again = try Parser.parseExpr(printed)
         #expect(again.description == printed)
+        #expect(again.withoutPositions == e.withoutPositions, "parse(print(e)) == e for \(printed)")
     }
 }

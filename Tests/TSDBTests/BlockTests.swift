@@ -108,6 +108,25 @@ func readAll(_ s: any Series) -> [Sample] {
         #expect(!FS.exists(b.dir + ".tmp"))
     }
 
+    @Test func seekSkipsWholeChunks() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        let samples = (0..<500).map { Sample(t: Int64($0) * 1000, v: Double($0)) }
+        let b = try writeBlock(dir, [(["__name__": "s"], samples)], minTime: 0, maxTime: 500_000)
+        let s = try b.querier(mint: 0, maxt: .max).selectSeries(matchers: [.equal("__name__", "s")])[0]
+        #expect(s.chunks.count == 5)
+        var it = s.chunkIterator()
+        let a = it.seek(370_500)
+        #expect(a && it.at == Sample(t: 371_000, v: 371))
+        #expect(it.ci == 3)  // went straight to the 4th chunk
+        let n = it.next()
+        #expect(n && it.at.t == 372_000)
+        let same = it.seek(100)  // seeking backwards stays
+        #expect(same && it.at.t == 372_000)
+        let end = it.seek(500_000)
+        #expect(!end)
+    }
+
     @Test func corruptIndexIsDetected() throws {
         let dir = makeTempDir()
         defer { try? FS.removeAll(dir) }

@@ -84,6 +84,26 @@ func appendRange(_ db: DB, _ series: [Labels], from: Int64, to: Int64, step: Int
         try db2.close()
     }
 
+    @Test func repeatedHeadCompactionThenLeveledCompaction() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        let db = try DB(dir: dir, options: dbOptions(), logger: quietLogger)
+        try appendRange(db, [a, b], from: 0, to: 13 * hour, step: 60_000)
+        let before = try dump(db, [m(.equal, "__name__", "m")])
+        try db.compact()
+        // Head windows [0,2h) … [8h,10h) persisted (10h..13h = 3h is not > 3h); then the three
+        // 2h blocks filling [0,6h) were merged into one level-2 block.
+        #expect(db.blocks.map { [$0.minTime / hour, $0.maxTime / hour] } == [[0, 6], [6, 8], [8, 10]])
+        #expect(db.blocks.map(\.meta.compaction.level) == [2, 1, 1])
+        #expect(db.head.minTime == 10 * hour)
+        #expect(db.stats.headCompactions == 5)
+        #expect(db.stats.compactionsTotal == 6)
+        #expect(try dump(db, [m(.equal, "__name__", "m")]) == before)
+        let names = try FS.list(dir).filter { ULID(string: $0) != nil }
+        #expect(names.count == 3)
+        try db.close()
+    }
+
     @Test func queryMergesOverlappingBlockAndHeadWithoutDuplicates() throws {
         let dir = makeTempDir()
         defer { try? FS.removeAll(dir) }
@@ -132,6 +152,32 @@ func appendRange(_ db: DB, _ series: [Labels], from: Int64, to: Int64, step: Int
         #expect(db.blocks.count == 1)
         #expect(db.blocks.first?.maxTime == 2 * hour)
         #expect(db.stats.headCompactions == 1)
+        try db.close()
+    }
+}
+
+@Suite struct DBStatusTests {
+    @Test func statusReportsHeadCardinalityAndStats() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        let db = try DB(dir: dir, options: dbOptions(), logger: quietLogger)
+        var series: [Labels] = []
+        for i in 0..<5 { series.append(["__name__": "req", "code": "\(200 + i % 2)", "inst": "host\(i)"]) }
+        series.append(["__name__": "up", "inst": "host0"])
+        try appendRange(db, series, from: 1000, to: 10_000, step: 1000)
+        let st = db.status(limit: 2)
+        #expect(st.numSeries == 6)
+        #expect(st.numLabelPairs == 2 + 2 + 5)
+        #expect(st.minTime == 1000 && st.maxTime == 10_000)
+        #expect(st.seriesCountByMetricName == [.init("req", 5), .init("up", 1)])
+        #expect(st.labelValueCountByLabelName == [.init("inst", 5), .init("__name__", 2)])
+        #expect(st.memoryInBytesByLabelName == [.init("inst", 25), .init("code", 6)])
+        #expect(st.seriesCountByLabelValuePair == [.init("__name__=req", 5), .init("code=200", 3)])
+        let s = db.stats
+        #expect(s.blocksLoaded == 0)
+        #expect(s.head.series == 6)
+        #expect(s.lowestTimestamp == 1000)
+        #expect(s.headBytes > 0)
         try db.close()
     }
 }

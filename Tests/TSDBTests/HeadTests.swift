@@ -295,4 +295,12 @@ import Testing
             }
         }
     }
+
+    /// Memory budget per head series (the benchmark compares resident bytes per series with
+    /// Prometheus): the inline slot and each closed chunk reference stay this small.
+    @Test func perSeriesLayoutBudget() {
+        #expect(MemoryLayout<MemSeries?>.stride <= 80)
+        #expect(MemoryLayout<XORChunk>.size <= 56)
+        #expect(MemoryLayout<ClosedChunk>.stride == 24)
+    }
 }

@@ -171,6 +171,8 @@ import Testing
         try h.truncate(before: 300_000)
         let cp = try #require(Checkpoint.last(in: wd))
         #expect(PosixFile.segmentIndices(wd).allSatisfy { $0 > cp.index })
+        #expect(h.stats.truncations == 1 && h.stats.checkpointCreations == 1)
+        #expect(h.stats.walSegmentCurrent == cp.index + 1)
         #expect(h.stats.series == 3)
         #expect(try dump(h, [m(.equal, "gone", "yes")]).isEmpty)
 
@@ -342,6 +344,24 @@ import Testing
         #expect(again.count == writers * 20)
         #expect(again.values.allSatisfy { $0.map(\.t) == want })
         #expect(h2.stats.walUnknownRefSamples == 0)
+        try h2.close()
+    }
+
+    /// A record bigger than the reader's 1 MiB buffer (one commit of 120k samples) replays.
+    @Test func hugeRecordReplays() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let h = try Head(dir: dir.path, logger: quietLogger)
+        let app = h.appender()
+        let l: Labels = ["__name__": "big"]
+        for i in 0..<120_000 { try app.append(ref: nil, labels: l, t: Int64(i), v: Double(i) * 0.5) }
+        try app.commit()
+        try h.close()
+        #expect(PosixFile.size(dir.path + "/wal/00000000") > 1 << 20)
+        let h2 = try Head(dir: dir.path, logger: quietLogger)
+        let got = try dump(h2, [m(.equal, "__name__", "big")])[l.description] ?? []
+        #expect(got.count == 120_000)
+        #expect(got.last == Sample(t: 119_999, v: 59_999.5))
         try h2.close()
     }
 }

@@ -65,13 +65,13 @@ func cleanupNames(_ v: EvalValue) throws -> EvalValue {
 
 func mergeSameLabelset(_ m: EvalMatrix) throws -> EvalMatrix {
     if m.count <= 1 { return m }
-    var index: [Labels: Int] = [:]
+    var index: [LabelsKey: Int] = [:]
     index.reserveCapacity(m.count)
     var out: EvalMatrix = []
     out.reserveCapacity(m.count)
     var merged = false
     for s in m {
-        if let i = index[s.labels] {
+        if let i = index[LabelsKey(s.labels)] {
             out[i].points.append(contentsOf: s.points)
             merged = true
             out[i].points.sort { $0.t < $1.t }
@@ -79,7 +79,7 @@ func mergeSameLabelset(_ m: EvalMatrix) throws -> EvalMatrix {
                 throw EvalError.exec("vector cannot contain metrics with the same labelset")
             }
         } else {
-            index[s.labels] = out.count
+            index[LabelsKey(s.labels)] = out.count
             out.append(s)
         }
     }

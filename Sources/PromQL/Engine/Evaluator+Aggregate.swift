@@ -1,17 +1,5 @@
 import MetricModel
 
-/// Per-group state of one aggregation step (Prometheus `groupedAggregation`).
-struct GroupState {
-    var seen = false
-    var value = 0.0
-    var mean = 0.0
-    var kahanC = 0.0
-    var count = 0.0
-    var incrementalMean = false
-    var dropName = false
-    var values: [Double] = []
-}
-
 extension Evaluator {
     func evalAggregate(_ a: AggregateExpr) throws -> EvalValue {
         let grouping = a.grouping.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -26,14 +14,15 @@ extension Evaluator {
         let input = try evalVector(a.expr)
 
         // Map input series to groups once (Prometheus rangeEvalAgg).
-        var groupIndex: [Labels: Int] = [:]
+        var groupIndex: [LabelsKey: Int] = [:]
         var seriesToGroup = [Int](repeating: 0, count: input.count)
         var groupLabels: [Labels] = []
-        let nameSet: Set<String> = Set(grouping)
+        let nameSet = NameSet(a.without ? grouping + [LabelName.metricName] : grouping)
         for (i, s) in input.enumerated() {
-            let key = groupingLabels(s.labels, grouping: grouping, names: nameSet, without: a.without)
-            if let g = groupIndex[key] { seriesToGroup[i] = g } else {
-                groupIndex[key] = groupLabels.count
+            let key = a.without ? s.labels.droppingNames(nameSet) : s.labels.keepingNames(nameSet)
+            let lk = LabelsKey(key)
+            if let g = groupIndex[lk] { seriesToGroup[i] = g } else {
+                groupIndex[lk] = groupLabels.count
                 seriesToGroup[i] = groupLabels.count
                 groupLabels.append(key)
             }
@@ -49,77 +38,88 @@ extension Evaluator {
         default: break
         }
 
-        var groups = [GroupState](repeating: GroupState(), count: groupLabels.count)
-        var stepper = MatrixStepper(count: input.count)
-        var result = [EvalSeries](repeating: EvalSeries(labels: .empty, points: []), count: groupLabels.count)
-        for g in groupLabels.indices { result[g].labels = groupLabels[g] }
+        let ng = groupLabels.count
+        // Struct-of-arrays group state (Prometheus `groupedAggregation`), reset per step.
+        var seen = [Bool](repeating: false, count: ng)
+        var value = [Double](repeating: 0, count: ng)
+        var mean = [Double](repeating: 0, count: ng)
+        var kahanC = [Double](repeating: 0, count: ng)
+        var count = [Double](repeating: 0, count: ng)
+        var incremental = [Bool](repeating: false, count: ng)
+        var dropName = [Bool](repeating: false, count: ng)
+        var qvalues = [[Double]](repeating: [], count: a.op == .quantile ? ng : 0)
+        var pos = [Int](repeating: 0, count: input.count)
+        var result = [EvalSeries](repeating: EvalSeries(labels: .empty, points: []), count: ng)
+        for g in 0..<ng { result[g].labels = groupLabels[g] }
         let op = a.op
         for step in 0..<numSteps {
             try ctx.tick()
             let t = time(step)
-            for g in groups.indices { groups[g].seen = false }
-            stepper.forEach(input, at: t) { si, f in
+            for g in 0..<ng { seen[g] = false }
+            for si in 0..<input.count {
+                let p = pos[si]
+                guard p < input[si].points.count, input[si].points[p].t == t else { continue }
+                pos[si] = p + 1
+                let f = input[si].points[p].v
                 let g = seriesToGroup[si]
-                if !groups[g].seen {
-                    var st = GroupState(seen: true, value: f, mean: f, kahanC: 0, count: 1, dropName: input[si].dropName)
+                if !seen[g] {
+                    seen[g] = true
+                    value[g] = f; mean[g] = f; kahanC[g] = 0; count[g] = 1; incremental[g] = false
+                    dropName[g] = input[si].dropName
                     switch op {
-                    case .stddev, .stdvar: st.value = (f.isNaN || f.isInfinite) ? .nan : 0
-                    case .quantile: st.values = groups[g].values; st.values.removeAll(keepingCapacity: true); st.values.append(f)
-                    case .group: st.value = 1
+                    case .stddev, .stdvar: value[g] = (f.isNaN || f.isInfinite) ? .nan : 0
+                    case .quantile: qvalues[g].removeAll(keepingCapacity: true); qvalues[g].append(f)
+                    case .group: value[g] = 1
                     default: break
                     }
-                    groups[g] = st
-                    return
+                    continue
                 }
-                if input[si].dropName { groups[g].dropName = true }
+                if input[si].dropName { dropName[g] = true }
                 switch op {
                 case .sum:
-                    (groups[g].value, groups[g].kahanC) = kahanInc(f, groups[g].value, groups[g].kahanC)
+                    (value[g], kahanC[g]) = kahanInc(f, value[g], kahanC[g])
                 case .avg:
-                    groups[g].count += 1
-                    let n = groups[g].count
-                    if !groups[g].incrementalMean {
-                        let (nv, nc) = kahanInc(f, groups[g].value, groups[g].kahanC)
-                        if !nv.isInfinite { groups[g].value = nv; groups[g].kahanC = nc; break }
-                        groups[g].incrementalMean = true
-                        groups[g].mean = groups[g].value / (n - 1)
-                        groups[g].kahanC /= (n - 1)
+                    count[g] += 1
+                    let n = count[g]
+                    if !incremental[g] {
+                        let (nv, nc) = kahanInc(f, value[g], kahanC[g])
+                        if !nv.isInfinite { value[g] = nv; kahanC[g] = nc; break }
+                        incremental[g] = true
+                        mean[g] = value[g] / (n - 1)
+                        kahanC[g] /= (n - 1)
                     }
                     let q = (n - 1) / n
-                    (groups[g].mean, groups[g].kahanC) = kahanInc(f / n, q * groups[g].mean, q * groups[g].kahanC)
-                case .group: break
+                    (mean[g], kahanC[g]) = kahanInc(f / n, q * mean[g], q * kahanC[g])
                 case .max:
-                    if groups[g].value < f || groups[g].value.isNaN { groups[g].value = f }
+                    if value[g] < f || value[g].isNaN { value[g] = f }
                 case .min:
-                    if groups[g].value > f || groups[g].value.isNaN { groups[g].value = f }
+                    if value[g] > f || value[g].isNaN { value[g] = f }
                 case .count:
-                    groups[g].count += 1
+                    count[g] += 1
                 case .stddev, .stdvar:
-                    groups[g].count += 1
-                    let delta = f - groups[g].mean
-                    groups[g].mean += delta / groups[g].count
-                    groups[g].value += delta * (f - groups[g].mean)
+                    count[g] += 1
+                    let delta = f - mean[g]
+                    mean[g] += delta / count[g]
+                    value[g] += delta * (f - mean[g])
                 case .quantile:
-                    groups[g].values.append(f)
+                    qvalues[g].append(f)
                 default: break
                 }
             }
-            for g in groups.indices where groups[g].seen {
-                var v = groups[g].value
+            for g in 0..<ng where seen[g] {
+                var v = value[g]
                 switch op {
-                case .avg:
-                    v = groups[g].incrementalMean ? groups[g].mean + groups[g].kahanC
-                        : groups[g].value / groups[g].count + groups[g].kahanC / groups[g].count
-                case .count: v = groups[g].count
-                case .stdvar: v = groups[g].value / groups[g].count
-                case .stddev: v = (groups[g].value / groups[g].count).squareRoot()
-                case .quantile: v = quantile(params[step], &groups[g].values)
-                case .sum: v = groups[g].value + groups[g].kahanC
+                case .avg: v = incremental[g] ? mean[g] + kahanC[g] : value[g] / count[g] + kahanC[g] / count[g]
+                case .count: v = count[g]
+                case .stdvar: v = value[g] / count[g]
+                case .stddev: v = (value[g] / count[g]).squareRoot()
+                case .quantile: v = quantile(params[step], &qvalues[g])
+                case .sum: v = value[g] + kahanC[g]
                 default: break
                 }
                 if result[g].points.isEmpty { result[g].points.reserveCapacity(numSteps - step) }
                 result[g].points.append(Sample(t: t, v: v))
-                result[g].dropName = groups[g].dropName
+                result[g].dropName = dropName[g]
             }
         }
         result.removeAll { $0.points.isEmpty }
@@ -132,29 +132,20 @@ extension Evaluator {
         ctx.warn("quantile value should be between 0 and 1, got \(PromFloat.formatG(q))", pos)
     }
 
-    /// Output labels of a group: `by` keeps the listed labels, `without` drops them and the name.
-    func groupingLabels(_ l: Labels, grouping: [String], names: Set<String>, without: Bool) -> Labels {
-        if without {
-            var drop = names
-            drop.insert(LabelName.metricName)
-            return l.dropping(drop)
-        }
-        if grouping.isEmpty { return .empty }
-        return l.keeping(names)
-    }
 
     func evalCountValues(_ a: AggregateExpr, grouping: [String], label: String) throws -> EvalMatrix {
         let input = try evalVector(a.expr)
         var names = Set(grouping)
-        if !a.without { names.insert(label) }
-        let sortedNames = names.sorted()
+        if a.without { names.insert(LabelName.metricName) } else { names.insert(label) }
+        let nameSet = NameSet(names)
         return try rangeEval([input]) { _, _, vecs, out in
-            var index: [Labels: Int] = [:]
+            var index: [LabelsKey: Int] = [:]
             for s in vecs[0] {
                 let l = s.labels.setting(label, PromFloat.formatF(s.f))
-                let key = groupingLabels(l, grouping: sortedNames, names: names, without: a.without)
-                if let i = index[key] { out[i].f += 1 } else {
-                    index[key] = out.count
+                let key = a.without ? l.droppingNames(nameSet) : l.keepingNames(nameSet)
+                let lk = LabelsKey(key)
+                if let i = index[lk] { out[i].f += 1 } else {
+                    index[lk] = out.count
                     out.append(VSample(labels: key, f: 1))
                 }
             }

@@ -8,7 +8,7 @@ struct Bucket {
 extension Evaluator {
     /// Groups a step's classic bucket samples by their labels without `le` (Prometheus
     /// `resetHistograms`), in first-seen order.
-    func groupBuckets(_ vec: Vector, _ arg: Expr, into groups: inout [(Labels, [Bucket])], index: inout [Labels: Int]) {
+    func groupBuckets(_ vec: Vector, _ arg: Expr, into groups: inout [(Labels, [Bucket])], index: inout [LabelsKey: Int]) {
         groups.removeAll(keepingCapacity: true)
         index.removeAll(keepingCapacity: true)
         for s in vec {
@@ -18,11 +18,12 @@ extension Evaluator {
                 ctx.warn("bucket label \"le\" is missing or has a malformed value of \(goQuote(leStr))" + (name.isEmpty ? "" : " for metric name \(goQuote(name))"), posString(arg.positionRange))
                 continue
             }
-            let key = s.labels.dropping([LabelName.bucket])
-            if let i = index[key] {
+            let key = s.labels.droppingNames(leNameSet)
+            let lk = LabelsKey(key)
+            if let i = index[lk] {
                 groups[i].1.append(Bucket(upperBound: ub, count: s.f))
             } else {
-                index[key] = groups.count
+                index[lk] = groups.count
                 groups.append((key, [Bucket(upperBound: ub, count: s.f)]))
             }
         }
@@ -32,7 +33,7 @@ extension Evaluator {
         let qs = try evalScalar(c.args[0])
         let m = try evalVector(c.args[1])
         var groups: [(Labels, [Bucket])] = []
-        var index: [Labels: Int] = [:]
+        var index: [LabelsKey: Int] = [:]
         let arg = c.args[1]
         return try rangeEval([m]) { step, t, vecs, out in
             let q = qs[step]
@@ -57,7 +58,7 @@ extension Evaluator {
         let lows = try evalScalar(c.args[0]), highs = try evalScalar(c.args[1])
         let m = try evalVector(c.args[2])
         var groups: [(Labels, [Bucket])] = []
-        var index: [Labels: Int] = [:]
+        var index: [LabelsKey: Int] = [:]
         return try rangeEval([m]) { step, _, vecs, out in
             groupBuckets(vecs[0], c.args[2], into: &groups, index: &index)
             for (labels, buckets) in groups where !buckets.isEmpty {
@@ -195,3 +196,4 @@ public func almostEqual(_ a: Double, _ b: Double, _ epsilon: Double) -> Bool {
     if a == 0 || b == 0 || absSum < minNormal { return diff < epsilon * minNormal }
     return diff / Swift.min(absSum, Double.greatestFiniteMagnitude) < epsilon
 }
+let leNameSet = NameSet([LabelName.bucket])

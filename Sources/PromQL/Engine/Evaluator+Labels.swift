@@ -16,11 +16,12 @@ extension Evaluator {
         }
         if !isValidLabelName(dst) { throw EvalError.exec("invalid destination label name in label_replace(): \(dst)") }
         var m = try evalVector(c.args[0])
-        var cache: [Labels: (Labels, Bool)?] = [:]
+        var cache: [LabelsKey: (Labels, Bool)?] = [:]
         for i in m.indices {
             let key = m[i].labels
+            let lk = LabelsKey(key)
             let res: (Labels, Bool)?
-            if let r = cache[key] { res = r } else {
+            if let r = cache[lk] { res = r } else {
                 let srcVal = key.get(src)
                 if let match = try? regex.wholeMatch(in: srcVal) {
                     let value = expandTemplate(repl, match)
@@ -28,7 +29,7 @@ extension Evaluator {
                 } else {
                     res = nil
                 }
-                cache[key] = res
+                cache[lk] = res
             }
             if let (l, _) = res {
                 m[i].labels = l

@@ -119,7 +119,7 @@ struct MatrixStepper {
 /// Collects per-step output samples into series keyed by labels (Prometheus rangeEval's output
 /// map), detecting duplicate label sets at one step.
 struct OutputCollector {
-    var index: [Labels: Int] = [:]
+    var index: [LabelsKey: Int] = [:]
     var series: EvalMatrix = []
     var lastStep: [Int] = []
     let numSteps: Int
@@ -127,13 +127,14 @@ struct OutputCollector {
     init(numSteps: Int) { self.numSteps = numSteps }
 
     mutating func add(_ labels: Labels, _ t: Int64, _ v: Double, dropName: Bool, step: Int) throws {
-        if let i = index[labels] {
+        let lk = LabelsKey(labels)
+        if let i = index[lk] {
             if lastStep[i] == step { throw EvalError.exec("vector cannot contain metrics with the same labelset") }
             lastStep[i] = step
             series[i].points.append(Sample(t: t, v: v))
             if dropName { series[i].dropName = true }
         } else {
-            index[labels] = series.count
+            index[lk] = series.count
             var pts: [Sample] = []
             pts.reserveCapacity(numSteps - step)
             pts.append(Sample(t: t, v: v))
@@ -176,9 +177,9 @@ extension Evaluator {
 
     func checkNoDuplicates(_ v: Vector) throws {
         if v.count < 2 { return }
-        var seen = Set<Labels>()
+        var seen = Set<LabelsKey>()
         seen.reserveCapacity(v.count)
-        for s in v where !seen.insert(s.labels).inserted {
+        for s in v where !seen.insert(LabelsKey(s.labels)).inserted {
             throw EvalError.exec("vector cannot contain metrics with the same labelset")
         }
     }

@@ -90,3 +90,85 @@ func kahanInc(_ inc: Double, _ sum: Double, _ c: Double) -> (Double, Double) {
     }
     return (t, c)
 }
+
+extension Labels {
+    /// Only the labels whose names are in `names` (byte-level, no String allocation per label).
+    func keepingNames(_ names: NameSet) -> Labels {
+        if names.isEmpty { return .empty }
+        var out: [UInt8] = []
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            let n = buf.count
+            while i < n {
+                let start = i
+                let nl = Varint.decode(buf, &i)
+                let nameStart = i
+                i += nl
+                let vl = Varint.decode(buf, &i)
+                i += vl
+                if names.contains(UnsafeBufferPointer(rebasing: buf[nameStart..<(nameStart + nl)])) {
+                    if out.isEmpty { out.reserveCapacity(n) }
+                    out.append(contentsOf: buf[start..<i])
+                }
+            }
+        }
+        return Labels(packed: out)
+    }
+
+    /// Without the labels whose names are in `names`.
+    func droppingNames(_ names: NameSet) -> Labels {
+        var out: [UInt8] = []
+        var dropped = false
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            let n = buf.count
+            out.reserveCapacity(n)
+            while i < n {
+                let start = i
+                let nl = Varint.decode(buf, &i)
+                let nameStart = i
+                i += nl
+                let vl = Varint.decode(buf, &i)
+                i += vl
+                if names.contains(UnsafeBufferPointer(rebasing: buf[nameStart..<(nameStart + nl)])) {
+                    dropped = true
+                } else {
+                    out.append(contentsOf: buf[start..<i])
+                }
+            }
+        }
+        return dropped ? Labels(packed: out) : self
+    }
+}
+
+/// A small set of label names compared as bytes.
+struct NameSet {
+    let names: [[UInt8]]
+    init<S: Sequence>(_ s: S) where S.Element == String { names = Array(Set(s)).map { Array($0.utf8) } }
+    var isEmpty: Bool { names.isEmpty }
+
+    @inline(__always)
+    func contains(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for n in names where n.count == b.count {
+            if n.withUnsafeBufferPointer({ $0.elementsEqual(b) }) { return true }
+        }
+        return false
+    }
+}
+
+/// A dictionary key over a label set hashed once with xxHash64 (the synthesized `Hashable` of
+/// `Labels` feeds the hasher byte by byte).
+struct LabelsKey: Hashable {
+    let labels: Labels
+    let hash: UInt64
+
+    @inline(__always)
+    init(_ l: Labels) {
+        labels = l
+        hash = l.stableHash
+    }
+
+    func hash(into h: inout Hasher) { h.combine(hash) }
+
+    static func == (a: LabelsKey, b: LabelsKey) -> Bool { a.hash == b.hash && a.labels.bytes == b.labels.bytes }
+}

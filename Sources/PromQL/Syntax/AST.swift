@@ -214,7 +214,10 @@ public struct Call: Hashable, Sendable {
 public struct FunctionSignature: Hashable, Sendable {
     public var name: String
     public var argTypes: [ValueType]
-    /// 0: exactly argTypes.count args; n > 0: up to n more of the last type; -1: any number more.
+    /// As Prometheus's Function.Variadic. 0: exactly argTypes.count args. Otherwise the last
+    /// declared argument is optional and may repeat: n > 0 allows argTypes.count - 1 … argTypes.count
+    /// - 1 + n arguments (`round(v[, to_nearest])`: argTypes [vector, scalar], variadic 1), -1 allows
+    /// any number ≥ argTypes.count - 1. See `minArgs`, `maxArgs`, `argType(at:)`.
     public var variadic: Int
     public var returnType: ValueType
     public var experimental: Bool

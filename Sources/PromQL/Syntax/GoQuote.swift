@@ -55,7 +55,9 @@ enum GoQuote {
     /// `strconv.Quote` / `%q` of a string.
     static func quote(_ s: String) -> String {
         var out = "\""
-        for u in s.unicodeScalars {
+        let scalars = Array(s.unicodeScalars)
+        for (i, u) in scalars.enumerated() {
+            if u.value == 0xFFFD, i + 1 < scalars.count, PromQLString.isRawByte(scalars[i + 1]) { continue }
             if PromQLString.isRawByte(u) {
                 out += "\\x"
                 out.append(hex[Int((u.value >> 4) & 0xF)])
@@ -97,10 +99,11 @@ enum GoQuote {
 
 /// Strings from PromQL literals may hold bytes that are not UTF-8 (`"\xff"`), which Prometheus
 /// (Go strings) keeps as raw bytes. Swift strings cannot, so each such byte b (0x80…0xFF) is
-/// carried as the private-use scalar U+F700 + b. This type converts and checks them, so callers
-/// can reproduce Prometheus's behaviour (`invalid label name "a\xc5z"`).
+/// carried as U+FFFD (what Go's JSON output shows for it) followed by the private-use marker
+/// U+F700 + b. This type converts and checks them, so callers can reproduce Prometheus's
+/// behaviour (`invalid label name "a\xc5z"`).
 public enum PromQLString {
-    /// Whether the scalar stands for a raw non-UTF-8 byte.
+    /// Whether the scalar is a raw-byte marker.
     public static func isRawByte(_ u: Unicode.Scalar) -> Bool { u.value >= 0xF780 && u.value <= 0xF7FF }
 
     /// Whether the string is valid UTF-8 in Prometheus's sense (holds no raw bytes).
@@ -109,16 +112,26 @@ public enum PromQLString {
     /// The bytes Prometheus would hold for this string.
     public static func bytes(_ s: String) -> [UInt8] {
         var out: [UInt8] = []
-        for u in s.unicodeScalars {
+        let scalars = Array(s.unicodeScalars)
+        for (i, u) in scalars.enumerated() {
+            if u.value == 0xFFFD, i + 1 < scalars.count, isRawByte(scalars[i + 1]) { continue }
             if isRawByte(u) { out.append(UInt8(u.value - 0xF700)) } else { out.append(contentsOf: Array(String(u).utf8)) }
         }
         return out
     }
 
+    /// The string as Go's JSON encoder would write it: raw bytes become U+FFFD (markers dropped).
+    public static func lossy(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isRawByte) else { return s }
+        var v = String.UnicodeScalarView()
+        for u in s.unicodeScalars where !isRawByte(u) { v.append(u) }
+        return String(v)
+    }
+
     /// Go's `%q` (strconv.Quote) of the string, raw bytes as `\xNN`.
     public static func quote(_ s: String) -> String { GoQuote.quote(s) }
 
-    /// Decodes bytes, mapping every byte that is not part of valid UTF-8 to U+F700 + byte.
+    /// Decodes bytes, mapping every byte that is not part of valid UTF-8 to U+FFFD, U+F700 + byte.
     static func decode(_ b: [UInt8]) -> String {
         var scalars = String.UnicodeScalarView()
         var i = 0
@@ -132,6 +145,7 @@ public enum PromQLString {
                 i += n
                 continue
             }
+            scalars.append(Unicode.Scalar(0xFFFD)!)
             scalars.append(Unicode.Scalar(0xF700 + UInt32(c))!)
             i += 1
         }

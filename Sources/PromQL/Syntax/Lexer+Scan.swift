@@ -49,22 +49,31 @@ extension Lexer {
 
     mutating func scanNumber() -> Bool {
         let initialPos = pos
-        var digits = "0123456789"
+        var isHex = false
         if accept("0") && accept("xX") {
             _ = accept("_")
-            digits = "0123456789abcdefABCDEF"
+            isHex = true
         }
-        let isHex = digits.count > 10
+        func isDigit(_ r: Int32) -> Bool {
+            Lexer.isDigit(r) || (isHex && ((r >= 0x61 && r <= 0x66) || (r >= 0x41 && r <= 0x46)))
+        }
+        func acceptDigit() -> Bool {
+            if isDigit(next()) { return true }
+            backup()
+            return false
+        }
         _ = accept(".")
-        _ = accept(digits)
+        _ = acceptDigit()
         var dotConsumed = false
         var exponentConsumed = false
-        while isNext(digits + "._eE") {
-            if isNext(".") && dotConsumed {
+        while true {
+            let r = peek()
+            guard isDigit(r) || Lexer.inSet(r, "._eE") else { break }
+            if r == 0x2E && dotConsumed {
                 _ = accept(".")
                 return false
             }
-            if isNext("eE") && exponentConsumed {
+            if (r == 0x65 || r == 0x45) && exponentConsumed {
                 _ = accept("eE")
                 return false
             }
@@ -84,7 +93,7 @@ extension Lexer {
                 if accept("._eE") || peek() == Lexer.eof { return false }
                 continue
             }
-            acceptRun(digits)
+            while acceptDigit() {}
         }
         if pos == initialPos { return false }
         return !Lexer.isAlphaNumeric(peek())

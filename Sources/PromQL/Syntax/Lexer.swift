@@ -52,19 +52,24 @@ struct Lexer {
 
     mutating func backup() { pos -= width }
 
-    mutating func accept(_ valid: String) -> Bool {
-        let r = next()
-        if r >= 0, r < 128, valid.utf8.contains(UInt8(r)) { return true }
+    @inline(__always)
+    static func inSet(_ r: Int32, _ valid: StaticString) -> Bool {
+        guard r >= 0 && r < 128 else { return false }
+        let b = UInt8(r)
+        let p = valid.utf8Start
+        for i in 0..<valid.utf8CodeUnitCount where p[i] == b { return true }
+        return false
+    }
+
+    mutating func accept(_ valid: StaticString) -> Bool {
+        if Lexer.inSet(next(), valid) { return true }
         backup()
         return false
     }
 
-    mutating func isNext(_ valid: String) -> Bool {
-        let r = peek()
-        return r >= 0 && r < 128 && valid.utf8.contains(UInt8(r))
-    }
+    mutating func isNext(_ valid: StaticString) -> Bool { Lexer.inSet(peek(), valid) }
 
-    mutating func acceptRun(_ valid: String) {
+    mutating func acceptRun(_ valid: StaticString) {
         while accept(valid) {}
     }
 
@@ -253,16 +258,16 @@ struct Lexer {
         case Lexer.ch(":"):
             emit(.colon)
             if !gotDuration {
-                // Prometheus emits the colon, then fails on the next read.
-                return errorOnNext("unexpected colon before duration in duration expression")
+                // Prometheus's errorf overwrites the colon just emitted.
+                return errorf("unexpected colon before duration in duration expression")
             }
-            if gotColon { return errorOnNext("unexpected repeated colon in duration expression") }
+            if gotColon { return errorf("unexpected repeated colon in duration expression") }
             gotColon = true
         case Lexer.ch("("): emit(.leftParen); parenDepth += 1
         case Lexer.ch(")"):
             emit(.rightParen)
             parenDepth -= 1
-            if parenDepth < 0 { return errorOnNext("unexpected right parenthesis ')'") }
+            if parenDepth < 0 { return errorf("unexpected right parenthesis ')'") }
         case _ where Lexer.isSpace(r): skipSpaces()
         case Lexer.ch("+"): emit(.add)
         case Lexer.ch("-"): emit(.sub)
@@ -282,11 +287,6 @@ struct Lexer {
             return errorf("unexpected character in duration expression: \(GoQuote.quoteRune(r))")
         }
         return .durationExpr
-    }
-
-    /// Prometheus's errorf overwrites the item just emitted; the error token replaces it.
-    private mutating func errorOnNext(_ msg: String) -> State {
-        return errorf(msg)
     }
 
     private mutating func skipSpaces() {

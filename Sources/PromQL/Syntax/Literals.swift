@@ -8,7 +8,7 @@ enum Literals {
     struct SyntaxError: Error {}
 
     /// Unquotes a lexed string token ("…", '…' or `…`). Escapes producing bytes that are not
-    /// valid UTF-8 (`\xff`) become the private-use scalars U+F780…U+F7FF (see `PromQLString`),
+    /// valid UTF-8 (`\xff`) become U+FFFD plus a private-use marker (see `PromQLString`),
     /// as Swift strings hold only valid UTF-8.
     static func unquote(_ b: ArraySlice<UInt8>) throws(SyntaxError) -> String {
         guard b.count >= 2, let q = b.first, q == b.last else { throw SyntaxError() }

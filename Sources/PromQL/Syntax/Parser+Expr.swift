@@ -25,9 +25,21 @@ extension ParserCore {
         try parseBinary(minPrec: 1)
     }
 
+    /// Counts one more level of tree depth; fails beyond `maxNesting`.
+    mutating func deeper(_ levels: Int = 1) throws(SyntaxAbort) {
+        nesting += levels
+        if nesting > maxNesting {
+            addError(tok.range, maxNestingMessage)
+            throw SyntaxAbort()
+        }
+    }
+
     mutating func parseBinary(minPrec: Int) throws(SyntaxAbort) -> Expr {
+        let saved = nesting
+        defer { nesting = saved }
         var lhs = try parseUnary()
         while let op = tok.kind.binaryOp, op.precedence >= minPrec {
+            try deeper()
             let opTok = advance()
             var returnBool = false
             var matching = VectorMatching(card: .oneToOne)
@@ -74,6 +86,9 @@ extension ParserCore {
     }
 
     mutating func parseUnary() throws(SyntaxAbort) -> Expr {
+        let saved = nesting
+        defer { nesting = saved }
+        try deeper()
         if tok.kind == .add || tok.kind == .sub {
             let opTok = advance()
             let operand = try parseBinary(minPrec: BinaryOp.pow.precedence)

@@ -2,23 +2,15 @@ import MetricModel
 
 // Postfix modifiers: range `[5m]`, subquery `[1h:5m]`, `offset`, `@`, in any order, as in
 // generated_parser.y (matrix_selector, subquery_expr, offset_expr, step_invariant_expr).
-// Duration arithmetic (`[5m+1m]`, `step()`, `min_of(…)`) is Prometheus's experimental
-// duration-expression feature; it is recognised and refused with Prometheus's message.
-
-/// A parsed duration expression: a literal number of seconds, or a non-literal (experimental).
-struct DurationValue {
-    var seconds: Double?
-    var range: PositionRange
-}
 
 extension ParserCore {
-    static let experimentalDurationMessage = "experimental duration expression is not enabled"
-
     mutating func parsePostfix(_ base: Expr) throws(SyntaxAbort) -> Expr {
         var e = base
         while true {
             switch tok.kind {
-            case .leftBracket: e = try parseRangeOrSubquery(e)
+            case .leftBracket:
+                try deeper()
+                e = try parseRangeOrSubquery(e)
             case .offset: e = try parseOffset(e)
             case .at: e = try parseAt(e)
             case .anchored, .smoothed:
@@ -37,10 +29,6 @@ extension ParserCore {
     }
 
     private static func ms(_ seconds: Double) -> Int64 { nanos(seconds) / 1_000_000 }
-
-    static func outOfRange(_ v: Double) -> Bool {
-        v > 9223372036.854775807 || v < -9223372036.854775808
-    }
 
     // MARK: ranges and subqueries
 
@@ -88,86 +76,6 @@ extension ParserCore {
             return DurationValue(seconds: 0, range: d.range)
         }
         return d
-    }
-
-    // MARK: duration expressions
-
-    private static func durationOp(_ k: TokenKind) -> (prec: Int, right: Bool)? {
-        switch k {
-        case .add, .sub: return (4, false)
-        case .mul, .div, .mod: return (5, false)
-        case .pow: return (6, true)
-        default: return nil
-        }
-    }
-
-    mutating func parseDurationExpr(minPrec: Int, context: String, expected: String) throws(SyntaxAbort) -> DurationValue {
-        var lhs = try parseDurationUnary(context: context, expected: expected)
-        while let (prec, right) = ParserCore.durationOp(tok.kind), prec >= minPrec {
-            let opTok = advance()
-            let rhs = try parseDurationExpr(minPrec: right ? prec : prec + 1, context: context, expected: expected)
-            addError(lhs.range, ParserCore.experimentalDurationMessage)
-            if (opTok.kind == .div || opTok.kind == .mod), rhs.seconds == 0 {
-                addError(opTok.range, opTok.kind == .div ? "division by zero" : "modulo by zero")
-            }
-            lhs = DurationValue(seconds: nil, range: PositionRange(start: lhs.range.start, end: rhs.range.end))
-        }
-        return lhs
-    }
-
-    private mutating func parseDurationUnary(context: String, expected: String) throws(SyntaxAbort) -> DurationValue {
-        if tok.kind == .add || tok.kind == .sub {
-            let opTok = advance()
-            let inner = try parseDurationExpr(minPrec: 6, context: context, expected: expected)
-            guard var v = inner.seconds else {
-                return DurationValue(seconds: nil, range: PositionRange(start: opTok.start, end: inner.range.end))
-            }
-            if opTok.kind == .sub { v = -v }
-            if ParserCore.outOfRange(v) {
-                addError(opTok.range, "duration out of range")
-                return DurationValue(seconds: 0, range: PositionRange(start: opTok.start, end: inner.range.end))
-            }
-            return DurationValue(seconds: v, range: PositionRange(start: opTok.start, end: inner.range.end))
-        }
-        return try parseDurationPrimary(context: context, expected: expected)
-    }
-
-    private mutating func parseDurationPrimary(context: String, expected: String) throws(SyntaxAbort) -> DurationValue {
-        switch tok.kind {
-        case .number, .duration:
-            let t = advance()
-            let v = numberValue(t)
-            if ParserCore.outOfRange(v) {
-                addError(t.range, "duration out of range")
-                return DurationValue(seconds: 0, range: t.range)
-            }
-            return DurationValue(seconds: v, range: t.range)
-        case .step, .range:
-            let t = advance()
-            _ = try expect(.leftParen, context, expected)
-            let close = try expect(.rightParen, context, expected)
-            let r = PositionRange(start: t.start, end: close.end)
-            addError(r, ParserCore.experimentalDurationMessage)
-            return DurationValue(seconds: nil, range: r)
-        case .maxOf, .minOf:
-            let t = advance()
-            _ = try expect(.leftParen, context, expected)
-            _ = try parseDurationExpr(minPrec: 1, context: context, expected: expected)
-            _ = try expect(.comma, context, expected)
-            _ = try parseDurationExpr(minPrec: 1, context: context, expected: expected)
-            let close = try expect(.rightParen, context, expected)
-            let r = PositionRange(start: t.start, end: close.end)
-            addError(r, ParserCore.experimentalDurationMessage)
-            return DurationValue(seconds: nil, range: r)
-        case .leftParen:
-            let open = advance()
-            let inner = try parseDurationExpr(minPrec: 1, context: context, expected: expected)
-            let close = try expect(.rightParen, context, expected)
-            addError(inner.range, ParserCore.experimentalDurationMessage)
-            return DurationValue(seconds: nil, range: PositionRange(start: open.start, end: close.end))
-        default:
-            throw unexpected(context, expected)
-        }
     }
 
     // MARK: offset
@@ -283,63 +191,6 @@ extension ParserCore {
     static func goPercentF(_ v: Double) -> String {
         if v.isNaN { return "NaN" }
         if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
-        return formatFixed(v, decimals: 6)
+        return GoQuote.formatFixed(v, decimals: 6)
     }
-}
-
-/// `%.Nf` without Foundation.
-func formatFixed(_ v: Double, decimals: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let neg = v < 0 || (v == 0 && v.sign == .minus)
-    let a = abs(v)
-    if a * scale >= 9.2e18 {
-        // Large values are integers: print the exact decimal expansion, as Go does.
-        return (neg ? "-" : "") + exactInteger(a) + (decimals > 0 ? "." + String(repeating: "0", count: decimals) : "")
-    }
-    let scaled = UInt64((a * scale).rounded())
-    let ip = scaled / UInt64(scale)
-    var fp = String(scaled % UInt64(scale))
-    while fp.count < decimals { fp = "0" + fp }
-    return (neg ? "-" : "") + String(ip) + (decimals > 0 ? "." + fp : "")
-}
-
-/// The exact decimal digits of an integral, finite, non-negative double.
-func exactInteger(_ v: Double) -> String {
-    var exp = Int(v.exponent) - 52
-    var limbs: [UInt64] = [v.significandBitPattern | (1 << 52)]  // base 1e9, little-endian
-    let base: UInt64 = 1_000_000_000
-    func normalize() {
-        var carry: UInt64 = 0
-        for i in 0..<limbs.count {
-            let x = limbs[i] + carry
-            limbs[i] = x % base
-            carry = x / base
-        }
-        while carry > 0 { limbs.append(carry % base); carry /= base }
-    }
-    normalize()
-    while exp < 0 {
-        // Exact because v is integral: shift right by one.
-        var rem: UInt64 = 0
-        for i in stride(from: limbs.count - 1, through: 0, by: -1) {
-            let x = limbs[i] + rem * base
-            limbs[i] = x / 2
-            rem = x % 2
-        }
-        exp += 1
-    }
-    while exp > 0 {
-        let step = min(exp, 30)
-        for i in 0..<limbs.count { limbs[i] <<= UInt64(step) }
-        normalize()
-        exp -= step
-    }
-    while limbs.count > 1 && limbs.last == 0 { limbs.removeLast() }
-    var out = String(limbs.last!)
-    for l in limbs.dropLast().reversed() {
-        let d = String(l)
-        out += String(repeating: "0", count: 9 - d.count) + d
-    }
-    return out
 }

@@ -34,7 +34,9 @@ public enum Parser {
     }
 
     /// Parses a series selector as used by `match[]` (`up{job="x"}`, `{__name__=~"a.*"}`): the
-    /// matchers, the metric name one last when the name precedes the braces.
+    /// matchers, the metric name one last when the name precedes the braces. Like Prometheus's
+    /// ParseMetricSelector it does not type-check: `{job=""}` is accepted here (the HTTP API's
+    /// check is `parseMatchersParam`; /federate has none).
     public static func parseMetricSelector(_ input: String) throws(ParseError) -> [LabelMatcher] {
         var p = ParserCore(input, options: .init())
         let vs = p.parseTopSelector()
@@ -42,10 +44,24 @@ public enum Parser {
         guard let sel = vs else {
             throw ParseError(position: PositionRange(start: 0, end: 0), message: "unexpected error", query: input)
         }
-        var c = Checker(query: p.bytes, binaryInfo: [:])
-        _ = c.check(.vectorSelector(sel))
-        if let (r, m) = c.errors.first { throw ParseError(position: r, message: m, query: input) }
         return sel.matchers
+    }
+
+    /// The HTTP API's `match[]` handling (web/api/v1 parseMatchersParam): every selector parsed,
+    /// and each must have a matcher that does not match the empty string.
+    public static func parseMatchersParam(_ inputs: [String]) throws(MatchersParamError) -> [[LabelMatcher]] {
+        var sets: [[LabelMatcher]] = []
+        for s in inputs {
+            do throws(ParseError) {
+                sets.append(try parseMetricSelector(s))
+            } catch {
+                throw .parse(error)
+            }
+        }
+        for ms in sets where !ms.contains(where: { !$0.matchesEmpty }) {
+            throw .noNonEmptyMatcher
+        }
+        return sets
     }
 
     /// Parses a Prometheus duration (`5m`, `1h30m`, `1d`, `100ms`, `0`) to milliseconds.
@@ -62,6 +78,25 @@ public enum Parser {
         Literals.formatDuration(milliseconds: milliseconds)
     }
 }
+
+/// Why a `match[]` parameter was refused; `description` is Prometheus's error text.
+public enum MatchersParamError: Error, Equatable, Sendable, CustomStringConvertible {
+    case parse(ParseError)
+    case noNonEmptyMatcher
+
+    public var description: String {
+        switch self {
+        case .parse(let e): return e.description
+        case .noNonEmptyMatcher: return "match[] must contain at least one non-empty matcher"
+        }
+    }
+}
+
+/// Deepest expression tree accepted. Prometheus has no limit, but recursion over a deeper tree
+/// (parser, checker, printer, evaluator) could exhaust a thread's stack; such a query fails with
+/// `maxNestingMessage` instead of crashing the process.
+let maxNesting = 500
+let maxNestingMessage = "expression is nested too deeply (more than \(maxNesting) levels)"
 
 /// Thrown inside the parser on a syntax error; the message is already recorded.
 struct SyntaxAbort: Error {}
@@ -82,6 +117,8 @@ struct ParserCore {
     var tok: Token
     var errors: [(PositionRange, String)] = []
     var aggDepth = 0
+    /// Depth of the tree being built above the current node (recursion plus operator chains).
+    var nesting = 0
     var binaryInfo: [PositionRange: BinaryInfo] = [:]
     /// End of the last consumed token.
     var lastEnd = 0

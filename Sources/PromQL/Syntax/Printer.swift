@@ -6,23 +6,56 @@ import MetricModel
 
 public enum Printer {
     /// Prometheus's String() of the expression.
-    public static func format(_ e: Expr) -> String {
+    ///
+    /// Prometheus remembers when a number was written as a duration (`time() - 1h`) and prints
+    /// it back as one; the AST does not, so pass the parsed query as `source` to get that exact
+    /// form (without it such numbers print as seconds, `time() - 3600`).
+    public static func format(_ e: Expr, source: String? = nil) -> String {
         var out = ""
-        write(e, into: &out)
+        let src = source.map { Array($0.utf8) }
+        write(e, src, into: &out)
         return out
     }
 
-    static func write(_ e: Expr, into o: inout String) {
+    static func write(_ e: Expr, into o: inout String) { write(e, nil, into: &o) }
+
+    /// Whether the source text of a number literal was a duration (`1h`, `-5m`, `+1d2h`).
+    static func isDurationLiteral(_ src: [UInt8]?, _ r: PositionRange) -> Bool {
+        guard let src, r.start >= 0, r.end <= src.count, r.start < r.end else { return false }
+        var i = r.start
+        while i < r.end, src[i] == UInt8(ascii: "-") || src[i] == UInt8(ascii: "+") || Lexer.isSpace(Int32(src[i])) {
+            i += 1
+        }
+        guard i < r.end, Lexer.isDigit(Int32(src[i])) else { return false }
+        var sawUnit = false
+        while i < r.end {
+            let c = src[i]
+            if Lexer.isDigit(Int32(c)) {
+            } else if "smhdwy".utf8.contains(c) {
+                sawUnit = true
+            } else {
+                return false
+            }
+            i += 1
+        }
+        return sawUnit
+    }
+
+    static func write(_ e: Expr, _ src: [UInt8]?, into o: inout String) {
         switch e {
+        case .number(let v, let r) where isDurationLiteral(src, r) && v.isFinite:
+            let ms = (v * 1000).rounded()
+            let msInt = abs(ms) < 9.2e18 ? Int64(ms) : (ms < 0 ? Int64.min + 1 : Int64.max)
+            o += msInt < 0 ? "-" + Literals.formatDuration(milliseconds: -msInt) : Literals.formatDuration(milliseconds: msInt)
         case .number(let v, _): o += PromFloat.formatF(v)
         case .string(let s, _): o += GoQuote.quote(s)
         case .paren(let inner, _):
             o += "("
-            write(inner, into: &o)
+            write(inner, src, into: &o)
             o += ")"
         case .unary(let op, let inner, _):
             o += op.rawValue
-            write(inner, into: &o)
+            write(inner, src, into: &o)
         case .vectorSelector(let v):
             writeSelector(v, into: &o)
             writeAtOffset(v.at, v.offset, into: &o)
@@ -31,13 +64,13 @@ public enum Printer {
             o += "[" + Literals.formatDuration(milliseconds: m.range) + "]"
             writeAtOffset(m.vector.at, m.vector.offset, into: &o)
         case .subquery(let s):
-            write(s.expr, into: &o)
+            write(s.expr, src, into: &o)
             writeSubquerySuffix(s, into: &o)
         case .call(let c):
             o += c.function.name + "("
             for (i, a) in c.args.enumerated() {
                 if i > 0 { o += ", " }
-                write(a, into: &o)
+                write(a, src, into: &o)
             }
             o += ")"
         case .aggregate(let a):
@@ -49,18 +82,18 @@ public enum Printer {
             }
             o += "("
             if a.op.takesParameter, let p = a.param {
-                write(p, into: &o)
+                write(p, src, into: &o)
                 o += ", "
             }
-            write(a.expr, into: &o)
+            write(a.expr, src, into: &o)
             o += ")"
         case .binary(let b):
-            write(b.lhs, into: &o)
+            write(b.lhs, src, into: &o)
             o += " " + b.op.rawValue
             if b.returnBool { o += " bool" }
             o += matchingString(b.matching)
             o += " "
-            write(b.rhs, into: &o)
+            write(b.rhs, src, into: &o)
         }
     }
 

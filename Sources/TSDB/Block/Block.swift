@@ -95,31 +95,38 @@ public struct BlockSeries: Series {
     public func iterator() -> any SampleIterator { chunkIterator() }
 
     public func chunkIterator() -> ChunkListIterator {
-        ChunkListIterator(chunks: chunks.map { m in
-            { () -> [UInt8] in
-                guard let (enc, data) = try? reader.chunk(m.ref), enc == XORChunk.encoding else { return [] }
-                return Array(data)
-            }
-        }, mint: mint, maxt: maxt)
+        ChunkListIterator(reader: reader, chunks: chunks, mint: mint, maxt: maxt)
     }
 }
 
-/// Iterates a list of XOR chunks in order (non-overlapping), limited to [mint, maxt].
+/// Iterates a series' XOR chunks in order (non-overlapping), limited to [mint, maxt]. `seek`
+/// skips whole chunks that end before the target without decoding them.
 public struct ChunkListIterator: SampleIterator {
-    let loaders: [@Sendable () -> [UInt8]]
+    let reader: ChunkSegmentReader
+    let chunks: [ChunkMeta]
     let mint: Timestamp
     let maxt: Timestamp
     var ci = -1
     var cur: XORIterator?
     var done = false
 
-    public init(chunks: [@Sendable () -> [UInt8]], mint: Timestamp, maxt: Timestamp) {
-        loaders = chunks
+    public init(reader: ChunkSegmentReader, chunks: [ChunkMeta], mint: Timestamp, maxt: Timestamp) {
+        self.reader = reader
+        self.chunks = chunks
         self.mint = mint
         self.maxt = maxt
     }
 
     public var at: Sample { cur!.at }
+
+    mutating func load(_ i: Int) {
+        ci = i
+        if let (enc, data) = try? reader.chunk(chunks[i].ref), enc == XORChunk.encoding {
+            cur = XORIterator(bytes: Array(data))
+        } else {
+            cur = XORIterator(bytes: [])  // unreadable chunk: yields nothing
+        }
+    }
 
     public mutating func next() -> Bool {
         if done { return false }
@@ -127,18 +134,22 @@ public struct ChunkListIterator: SampleIterator {
             if cur != nil, cur!.next() {
                 let t = cur!.at.t
                 if t < mint { continue }
-                if t > maxt { done = true; return false }
+                if t > maxt { done = true; cur = nil; return false }
                 return true
             }
-            ci += 1
-            if ci >= loaders.count { done = true; cur = nil; return false }
-            cur = XORIterator(bytes: loaders[ci]())
+            if ci + 1 >= chunks.count { done = true; cur = nil; return false }
+            load(ci + 1)
         }
     }
 
     public mutating func seek(_ t: Timestamp) -> Bool {
         if done { return false }
         if let c = cur, c.started, c.at.t >= t, c.at.t >= mint { return true }
+        // Skip chunks ending before t.
+        var j = max(ci, 0)
+        while j < chunks.count && chunks[j].maxTime < t { j += 1 }
+        if j >= chunks.count { done = true; cur = nil; return false }
+        if j != ci { load(j) }
         while next() {
             if at.t >= t { return true }
         }

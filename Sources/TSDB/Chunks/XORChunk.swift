@@ -28,17 +28,19 @@ public struct XORChunk: Sendable {
     /// Samples per chunk at which the head cuts a new chunk (Prometheus's 120).
     public static let targetSamples = 120
 
+    // Field order packs the small fields into the BitWriter's tail padding (56 bytes in all):
+    // the head keeps one of these per series.
     @usableFromInline var w: BitWriter
     @usableFromInline var num: UInt16 = 0
-    /// Last appended timestamp and value bits.
-    @usableFromInline var t: Int64 = 0
-    @usableFromInline var vBits: UInt64 = 0
-    @usableFromInline var tDelta: UInt64 = 0
     @usableFromInline var leading: UInt8 = 0xff
     @usableFromInline var trailing: UInt8 = 0
     /// Built from stored bytes without decoding (`init(sealed:…)`): the appender state is not
     /// restored until the first `append`.
     @usableFromInline var sealed = false
+    /// Last appended timestamp and value bits.
+    @usableFromInline var t: Int64 = 0
+    @usableFromInline var vBits: UInt64 = 0
+    @usableFromInline var tDelta: UInt64 = 0
     /// Timestamp of the first sample (Int64.max when empty).
     @usableFromInline var _minTime: Timestamp = .max
     @inlinable public var minTime: Timestamp { _minTime }

@@ -98,7 +98,7 @@ extension DB {
     func applyRetention(time: Int64? = nil, size: Int64? = nil) throws {
         let retentionTime = time ?? options.retentionTime
         let retentionSize = size ?? options.retentionSize
-        let newestFirst = blocks.sorted { $0.minTime > $1.minTime }
+        let newestFirst = blocks.sorted { $0.maxTime > $1.maxTime }  // as Prometheus: by maxTime, newest first
         guard let newest = newestFirst.first else { return }
         var doomed = Set<ULID>()
         if retentionTime > 0 {

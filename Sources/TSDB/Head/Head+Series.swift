@@ -51,45 +51,64 @@ extension Head {
         return SeriesLookup(ref: ref, created: created, needsRecord: !s.logged, lastT: .min, lastBits: 0, hasLast: false)
     }
 
-    /// Applies committed samples to memory, stripe by stripe (one lock per run of samples in the
-    /// same stripe). Samples that became out of order since `append` checked them (another
-    /// appender won) are counted and dropped, as Prometheus does at commit.
-    /// Returns the number stored.
+    /// Applies committed samples to memory. Samples are grouped by stripe with a stable counting
+    /// sort, so each stripe is locked once per batch and a series' samples keep their order.
+    /// Samples that became out of order since `append` checked them (another appender won) are
+    /// counted and dropped, as Prometheus does at commit. Returns the number stored.
     @discardableResult
     func apply(_ samples: [RefSample], unknown: ((RefSample) -> Void)? = nil) -> Int {
         let range = options.chunkRange
         let target = options.chunkTargetSamples
         let store = chunkStore
+        let nStripes = stripes.count
         var stored = 0, ooo = 0, dup = 0, newChunks = 0
         var lo = Timestamp.max, hi = Timestamp.min
-        var i = 0
         let n = samples.count
-        while i < n {
-            guard let si = Self.split(samples[i].ref)?.stripe, si < stripes.count else {
-                unknown?(samples[i])
-                i += 1
-                continue
+        if n == 0 { return 0 }
+
+        func applyOne(_ st: inout Stripe, _ s: RefSample, _ slot: UInt32) {
+            guard Int(slot) < st.slots.count, st.slots[Int(slot)] != nil else {
+                unknown?(s)
+                return
             }
-            stripes[si].m.withLock { st in
-                while i < n, let p = Self.split(samples[i].ref), p.stripe == si {
-                    let slot = p.slot
-                    let s = samples[i]
-                    i += 1
-                    guard Int(slot) < st.slots.count, st.slots[Int(slot)] != nil else {
-                        unknown?(s)
-                        continue
-                    }
-                    switch st.slots[Int(slot)]!.append(t: s.t, v: s.v, chunkRange: range, targetSamples: target, store: store) {
-                    case .appended(let nc):
-                        stored += 1
-                        if nc { newChunks += 1 }
-                        if s.t < lo { lo = s.t }
-                        if s.t > hi { hi = s.t }
-                    case .outOfOrder: ooo += 1
-                    case .duplicate: dup += 1
-                    case .noop: break
+            switch st.slots[Int(slot)]!.append(t: s.t, v: s.v, chunkRange: range, targetSamples: target, store: store) {
+            case .appended(let nc):
+                stored += 1
+                if nc { newChunks += 1 }
+                if s.t < lo { lo = s.t }
+                if s.t > hi { hi = s.t }
+            case .outOfOrder: ooo += 1
+            case .duplicate: dup += 1
+            case .noop: break
+            }
+        }
+
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * nStripes + 3) { buf in
+            let starts = UnsafeMutableBufferPointer(rebasing: buf[0..<(nStripes + 2)])
+            let next = UnsafeMutableBufferPointer(rebasing: buf[(nStripes + 2)...])
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: n) { order in
+                // Bucket nStripes holds refs this head never made.
+                starts.initialize(repeating: 0)
+                for s in samples {
+                    let b = Self.split(s.ref).map { $0.stripe < nStripes ? $0.stripe : nStripes } ?? nStripes
+                    starts[b + 1] += 1
+                }
+                for b in 0..<(nStripes + 1) { starts[b + 1] += starts[b] }
+                for b in 0..<(nStripes + 1) { next[b] = starts[b] }
+                for (i, s) in samples.enumerated() {
+                    let b = Self.split(s.ref).map { $0.stripe < nStripes ? $0.stripe : nStripes } ?? nStripes
+                    order[next[b]] = Int32(i)
+                    next[b] += 1
+                }
+                for si in 0..<nStripes where starts[si + 1] > starts[si] {
+                    stripes[si].m.withLock { st in
+                        for k in starts[si]..<starts[si + 1] {
+                            let s = samples[Int(order[k])]
+                            applyOne(&st, s, Self.split(s.ref)!.slot)
+                        }
                     }
                 }
+                for k in starts[nStripes]..<starts[nStripes + 1] { unknown?(samples[Int(order[k])]) }
             }
         }
         if stored > 0 {

@@ -77,12 +77,14 @@ extension Head {
             counters.chunks.add(-chunksDropped, ordering: .relaxed)
             minT.store(newMin == .max ? .max : max(newMin, before), ordering: .relaxed)
             if newMin == .max { maxT.store(.min, ordering: .relaxed) }
+            counters.truncations.add(1, ordering: .relaxed)
             if let wal, let walDir {
                 let last = wal.currentSegment
                 try wal.nextSegment()
                 let n = try Checkpoint.create(walDir: walDir, through: last, logger: logger,
                                               keepSeries: { self.holds($0.ref, labels: $0.labels) },
                                               keepSample: { $0.t >= before && self.holds($0.ref, labels: nil) })
+                counters.checkpoints.add(1, ordering: .relaxed)
                 logger.info("head truncated", metadata: [
                     "before": "\(before)", "series_removed": "\(removed.count)",
                     "chunks_removed": "\(chunksDropped)", "checkpoint": "\(last)", "checkpoint_records": "\(n)",

@@ -52,6 +52,12 @@ public struct HeadStats: Sendable, Equatable {
     public var walCorruptions: Int = 0
     /// WAL samples whose series record was missing at replay (dropped).
     public var walUnknownRefSamples: Int = 0
+    /// `prometheus_tsdb_head_truncations_total`
+    public var truncations: UInt64 = 0
+    /// `prometheus_tsdb_checkpoint_creations_total`
+    public var checkpointCreations: UInt64 = 0
+    /// `prometheus_tsdb_wal_segment_current` (-1 without a WAL).
+    public var walSegmentCurrent: Int = -1
 }
 
 /// Atomic counters behind `HeadStats`.
@@ -68,6 +74,8 @@ final class HeadCounters: Sendable {
     let chunks = Atomic<Int>(0)
     let walCorruptions = Atomic<Int>(0)
     let walUnknownRefs = Atomic<Int>(0)
+    let truncations = Atomic<UInt64>(0)
+    let checkpoints = Atomic<UInt64>(0)
 }
 
 /// The in-memory head block with its write-ahead log (Prometheus `tsdb/head.go`).
@@ -156,6 +164,9 @@ public final class Head: Appendable, Queryable, Sendable {
         s.maxTime = maxTime
         s.walCorruptions = c.walCorruptions.load(ordering: .relaxed)
         s.walUnknownRefSamples = c.walUnknownRefs.load(ordering: .relaxed)
+        s.truncations = c.truncations.load(ordering: .relaxed)
+        s.checkpointCreations = c.checkpoints.load(ordering: .relaxed)
+        s.walSegmentCurrent = wal?.currentSegment ?? -1
         return s
     }
 

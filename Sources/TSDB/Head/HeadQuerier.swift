@@ -87,12 +87,13 @@ struct HeadQuerier: Querier {
 
     func select(sorted: Bool, hints: SelectHints?, matchers: [LabelMatcher]) throws -> [any Series] {
         let lo = effectiveMint
-        let series = snapshot(matchers)
+        let series = snapshot(matchers, sorted: sorted)
         return series.map { HeadSeries(labels: $0.labels, chunks: $0.chunks, mint: lo, maxt: maxt) }
     }
 
-    /// Matching series with their chunks overlapping [mint, maxt], sorted by labels.
-    func snapshot(_ matchers: [LabelMatcher]) -> [(labels: Labels, chunks: [XORChunk])] {
+    /// Matching series with their chunks overlapping [mint, maxt]; sorted by labels on request
+    /// (otherwise in an unspecified but stable order, as Prometheus's unsorted selects).
+    func snapshot(_ matchers: [LabelMatcher], sorted: Bool = false) -> [(labels: Labels, chunks: [XORChunk])] {
         let mint = effectiveMint
         let refs = head.postings.select(matchers)
         if refs.isEmpty || head.maxTime < mint || mint > maxt { return [] }
@@ -112,7 +113,7 @@ struct HeadQuerier: Querier {
                 }
             }
         }
-        out.sort { LabelOrder.less($0.labels, $1.labels) }
+        if sorted { out.sort { LabelOrder.less($0.labels, $1.labels) } }
         return out
     }
 

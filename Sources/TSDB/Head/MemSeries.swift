@@ -2,12 +2,24 @@ import MetricModel
 import Synchronization
 
 /// A closed head chunk: its bytes live in the `HeadChunkStore` (mapped file or anonymous region).
+/// 24 bytes; the sample count is in the chunk's own header.
 struct ClosedChunk {
     var minTime: Timestamp
-    var maxTime: Timestamp
     var ref: UInt64
+    /// maxTime − minTime, or UInt32.max when that does not fit (then maxTime reads as Int64.max,
+    /// which only makes range checks conservative).
+    var span: UInt32
     var length: UInt32
-    var numSamples: UInt16
+
+    init(minTime: Timestamp, maxTime: Timestamp, ref: UInt64, length: Int) {
+        self.minTime = minTime
+        self.ref = ref
+        let d = maxTime &- minTime
+        span = d >= 0 && d < Int64(UInt32.max) ? UInt32(d) : UInt32.max
+        self.length = UInt32(length)
+    }
+
+    var maxTime: Timestamp { span == UInt32.max ? .max : minTime + Int64(span) }
 
     func load(_ store: HeadChunkStore) -> XORChunk {
         XORChunk(sealed: store.read(ref, count: Int(length)), minTime: minTime, maxTime: maxTime)
@@ -73,8 +85,7 @@ extension MemSeries {
             if open.numSamples >= targetSamples || Self.window(t, chunkRange) != Self.window(open.minTime, chunkRange) {
                 let (ref, length) = open.withEncodedBytes { (store.write($0, maxTime: lastT), $0.count) }
                 if closed.count == closed.capacity { closed.reserveCapacity(closed.count + 2) }  // little slack
-                closed.append(ClosedChunk(minTime: open.minTime, maxTime: lastT, ref: ref,
-                                          length: UInt32(length), numSamples: UInt16(open.numSamples)))
+                closed.append(ClosedChunk(minTime: open.minTime, maxTime: lastT, ref: ref, length: length))
                 // Reuse the open chunk's buffer for the next chunk (no allocation per cut).
                 open.reset()
                 newChunk = true
