@@ -14,7 +14,7 @@ struct RouterCommand: AsyncParsableCommand {
         abstract: "Serve the Prometheus query API in front of replica groups: health checks, failover, replica merge."
     )
 
-    @Option(name: .customLong("config.file"), help: "router.yml (groups of member URLs; docs/router.md).")
+    @Option(name: [.customLong("config.file"), .customLong("config")], help: "router.yml (groups of member URLs; docs/router.md).")
     var configFile: String?
     @Option(help: "Read the groups from this catalog instead, following its changes.")
     var catalog: String?
@@ -30,6 +30,10 @@ struct RouterCommand: AsyncParsableCommand {
     var catalogRefresh = "5s"
     @Option(name: .customLong("log.level"), help: "debug, info, warn, error.")
     var logLevel = "info"
+
+    func validate() throws {
+        if let mode, RouterMode(rawValue: mode) == nil { throw ValidationError("--router.mode: failover or merge, not \(mode)") }
+    }
 
     func run() async throws {
         var logger = Logger(label: "promfleet.router")
@@ -68,7 +72,7 @@ struct RouterCommand: AsyncParsableCommand {
 
     func apply(_ c: inout RouterConfig) {
         if let listenAddress { c.listenAddress = listenAddress }
-        if let mode, let m = RouterMode(rawValue: mode) { c.mode = m }
+        if let mode, let m = RouterMode(rawValue: mode) { c.mode = m }  // validated in validate()
         if let replicaLabel { c.replicaLabel = replicaLabel }
     }
 }
