@@ -44,6 +44,7 @@ import Testing
         let a = FakePrometheus(name: "a"), b = FakePrometheus(name: "b")
         try await a.start(); try await b.start()
         let router = try await TestRouter.start(config([a, b], queryTimeoutMs: 500))
+        try await Task.sleep(for: .milliseconds(300))   // let the startup probe round finish first
         // Find a query whose first choice is a.
         let q = (0..<100).map { "q\($0)" }.first { Rendezvous.order(key: $0, members: ["a", "b"])[0] == 0 }!
         switch failure {
