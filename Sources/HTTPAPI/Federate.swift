@@ -42,7 +42,7 @@ public struct Federation: Sendable {
         }
         out.sort { a, b in
             if a.name != b.name { return a.name.lexicographicallyPrecedes(b.name) }
-            return compareLabels(a.labels, b.labels) < 0
+            return a.labels.sortsBefore(b.labels)
         }
         return out.map { ($0.labels, $0.sample) }
     }

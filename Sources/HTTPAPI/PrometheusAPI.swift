@@ -116,7 +116,7 @@ public struct PrometheusAPI: Sendable {
                 all.append(s.labels)
             }
         }
-        all.sort { compareLabels($0, $1) < 0 }
+        all.sort { $0.sortsBefore($1) }
         var w = JSONWriter(capacity: all.count * 64 + 64)
         w.beginSuccess()
         w.byte(UInt8(ascii: "["))

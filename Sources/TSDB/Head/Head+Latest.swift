@@ -35,7 +35,7 @@ extension Head {
             while it.next() { last = it.at }
             if let last { out.append((labels, last)) }
         }
-        out.sort { LabelOrder.less($0.labels, $1.labels) }
+        out.sort { $0.labels.sortsBefore($1.labels) }
         return out
     }
 }

@@ -31,7 +31,7 @@ extension Head {
                 }
             }
         }
-        out.sort { LabelOrder.less($0.labels, $1.labels) }
+        out.sort { $0.labels.sortsBefore($1.labels) }
         return out
     }
 
@@ -91,39 +91,5 @@ extension Head {
                 ])
             }
         }
-    }
-}
-
-/// Prometheus's `labels.Compare` over the packed bytes, without building strings.
-enum LabelOrder {
-    static func less(_ a: Labels, _ b: Labels) -> Bool { compare(a, b) < 0 }
-
-    static func compare(_ a: Labels, _ b: Labels) -> Int {
-        a.bytes.withUnsafeBufferPointer { x in
-            b.bytes.withUnsafeBufferPointer { y in
-                var i = 0, j = 0
-                while i < x.count && j < y.count {
-                    // name, then value
-                    for _ in 0..<2 {
-                        let la = Varint.decode(x, &i), lb = Varint.decode(y, &j)
-                        let c = bytesCompare(x, i, la, y, j, lb)
-                        if c != 0 { return c }
-                        i += la
-                        j += lb
-                    }
-                }
-                if i < x.count { return 1 }
-                if j < y.count { return -1 }
-                return 0
-            }
-        }
-    }
-
-    @inline(__always)
-    static func bytesCompare(_ x: UnsafeBufferPointer<UInt8>, _ i: Int, _ la: Int,
-                             _ y: UnsafeBufferPointer<UInt8>, _ j: Int, _ lb: Int) -> Int {
-        let n = min(la, lb)
-        for k in 0..<n where x[i + k] != y[j + k] { return x[i + k] < y[j + k] ? -1 : 1 }
-        return la == lb ? 0 : (la < lb ? -1 : 1)
     }
 }

@@ -113,7 +113,7 @@ struct HeadQuerier: Querier {
                 }
             }
         }
-        if sorted { out.sort { LabelOrder.less($0.labels, $1.labels) } }
+        if sorted { out.sort { $0.labels.sortsBefore($1.labels) } }
         return out
     }
 

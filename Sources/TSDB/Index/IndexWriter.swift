@@ -77,7 +77,7 @@ public final class IndexWriter {
     /// Adds a series; calls must come in strictly increasing label order. Returns its reference.
     @discardableResult
     public func addSeries(_ labels: Labels, chunks: [ChunkMeta]) throws -> UInt64 {
-        if let last = lastLabels, compareLabels(last, labels) >= 0 {
+        if let last = lastLabels, Labels.compare(last, labels) >= 0 {
             throw FormatError.corrupt("series out of order: \(labels) after \(last)")
         }
         lastLabels = labels
