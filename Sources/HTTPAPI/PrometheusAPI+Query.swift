@@ -92,14 +92,14 @@ extension PrometheusAPI {
         w.string(r.value.resultType)
         w.raw(",\"result\":")
         switch r.value {
-        case .scalar(let t, let v): point(&w, t, PromFloat.formatF(v))
+        case .scalar(let t, let v): point(&w, t, v)
         case .string(let t, let s): point(&w, t, s)
         case .vector(let els):
             w.byte(UInt8(ascii: "["))
             for (i, e) in els.enumerated() {
                 if i > 0 { w.byte(UInt8(ascii: ",")) }
                 w.raw("{\"metric\":"); w.labels(e.labels)
-                w.raw(",\"value\":"); point(&w, e.t, PromFloat.formatF(e.v))
+                w.raw(",\"value\":"); point(&w, e.t, e.v)
                 w.byte(UInt8(ascii: "}"))
             }
             w.byte(UInt8(ascii: "]"))
@@ -111,7 +111,7 @@ extension PrometheusAPI {
                 w.raw(",\"values\":[")
                 for (j, smp) in s.samples.enumerated() {
                     if j > 0 { w.byte(UInt8(ascii: ",")) }
-                    point(&w, smp.t, PromFloat.formatF(smp.v))
+                    point(&w, smp.t, smp.v)
                 }
                 w.raw("]}")
             }
@@ -132,19 +132,30 @@ extension PrometheusAPI {
         w.string(v)
         w.byte(UInt8(ascii: "]"))
     }
+
+    /// `[1435781451.781,"0.5"]` for a float sample, formatted straight into the buffer.
+    @inline(__always)
+    static func point(_ w: inout JSONWriter, _ t: Timestamp, _ v: Double) {
+        w.byte(UInt8(ascii: "["))
+        w.timestamp(t)
+        w.raw(",\"")
+        PromFloat.appendJSONValue(v, to: &w.bytes)
+        w.raw("\"]")
+    }
 }
 
 extension JSONWriter {
-    /// A millisecond timestamp as Prometheus's JSON seconds (`1435781451.781`, `1435781451.78`, `1435781451`).
+    /// A millisecond timestamp as Prometheus's JSON seconds (`jsonutil.MarshalTimestamp`):
+    /// `1435781451.781`, `1435781451.500`, `1435781451`, `-0.500`.
     public mutating func timestamp(_ t: Timestamp) {
-        var secs = t / 1000, ms = t % 1000
-        if ms < 0 { ms += 1000; secs -= 1 }
-        if t < 0 && secs == 0 && ms > 0 { raw("-") }
-        bytes.append(contentsOf: String(secs).utf8)
+        if t < 0 { bytes.append(UInt8(ascii: "-")) }
+        let a = t.magnitude
+        PromFloat.appendUInt(a / 1000, &bytes)
+        let ms = a % 1000
         if ms == 0 { return }
-        var frac = [UInt8(ascii: "0") + UInt8(ms / 100), UInt8(ascii: "0") + UInt8(ms / 10 % 10), UInt8(ascii: "0") + UInt8(ms % 10)]
-        while frac.last == UInt8(ascii: "0") { frac.removeLast() }
         bytes.append(UInt8(ascii: "."))
-        bytes.append(contentsOf: frac)
+        bytes.append(UInt8(ascii: "0") + UInt8(ms / 100))
+        bytes.append(UInt8(ascii: "0") + UInt8(ms / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(ms % 10))
     }
 }
