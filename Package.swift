@@ -53,7 +53,7 @@ let package = Package(
         ]),
         .target(name: "Exporter", dependencies: ["MetricModel", "TSDB", "HTTPAPI"]),
         .target(name: "Replica", dependencies: [
-            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Scrape", "HTTPAPI",
+            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Exposition", "Scrape", "HTTPAPI",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

@@ -60,6 +60,7 @@ public struct PrometheusAPI: Sendable {
             }
         }
         if let engine = s.engine { registerQuery(on: v1, engine: engine) }
+        registerMetadata(on: v1)
         v1.get("targets") { req, _ in
             await Reply.api {
                 let p = FormParams(query: req.uri.query)
