@@ -14,9 +14,9 @@ import TSDB
 //   caller, so tests drive the state machine with explicit times and never sleep.
 // - Rule and group objects are thread-safe: the API reads their state (a snapshot) while the
 //   group loop evaluates.
-// - A rule's query sees the storage as of the evaluation: a later rule of the same group sees an
-//   earlier rule's output only from the next evaluation on (the appender commits per rule, but the
-//   sample's timestamp equals the evaluation time and queries look back from it — as Prometheus).
+// - Rules of a group run in order at one timestamp and each rule's output is committed before
+//   the next rule runs, so a later rule reads an earlier rule's output of the same evaluation
+//   (Prometheus's sequential Group.Eval; checked side by side against Prometheus 2.42).
 
 /// One rule of a group.
 public protocol Rule: AnyObject, Sendable {

@@ -72,8 +72,10 @@ func humanizeDuration(_ value: Double) -> String {
 /// Prometheus's `humanizeTimestamp`: Go's `time.Time.String()` in UTC.
 func humanizeTimestamp(_ v: Double) -> String {
     if v.isNaN || v.isInfinite { return goG(v, 4) }
-    let secs = floor(v)
-    let nanos = Int(((v - secs) * 1e9).rounded())
+    // Prometheus goes through model.Time: nanoseconds truncated to milliseconds.
+    let ms = Int64(v * 1e9) / 1_000_000
+    let secs = Double(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+    let nanos = Int((ms - Int64(secs) * 1000) * 1_000_000)
     let f = DateFormatter()
     f.locale = Locale(identifier: "en_US_POSIX")
     f.timeZone = TimeZone(identifier: "UTC")

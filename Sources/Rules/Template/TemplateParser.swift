@@ -98,6 +98,9 @@ struct TemplateParser {
     }
 
     func parsePipeline(_ toks: [Token], at start: Int) throws(TemplateError) -> Pipeline {
+        if toks.contains(where: { $0.kind == .declare }) {
+            throw fail("variable declarations are not supported by promfleet's alert templates", at: start)
+        }
         var i = 0
         return try parsePipeline(toks, &i, at: start, inParens: false)
     }
