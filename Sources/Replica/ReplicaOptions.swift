@@ -13,6 +13,8 @@ public struct ReplicaOptions: Sendable {
     public var queryMaxSamples = 50_000_000
     public var queryTimeoutMs: Int64 = 120_000
     public var queryMaxConcurrency = 20
+    /// --web.external-url (alert generatorURLs, `$externalURL`); nil: `http://<hostname>:<port>`.
+    public var externalURL: String?
 
     public init() {}
 

@@ -8,14 +8,15 @@ import Synchronization
 /// their name and file take over the old one's state (alerts, previous series); groups that went
 /// away write stale markers for their output. Thread-safe.
 public final class RuleManager: Service, Sendable {
-    let context: EvalContext
+    private let ctx: Mutex<EvalContext>
+    var context: EvalContext { ctx.withLock { $0 } }
     let clock: any RuleClock
     private let state = Mutex<(generation: Int, groups: [RuleGroup])>((0, []))
     private let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
 
     public init(context: EvalContext, clock: any RuleClock = SystemRuleClock()) {
-        self.context = context
+        self.ctx = Mutex(context)
         self.clock = clock
         (changes, changed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -23,8 +24,10 @@ public final class RuleManager: Service, Sendable {
     /// The running groups, in file and file order.
     public var groups: [RuleGroup] { state.withLock { $0.groups } }
 
-    /// Replaces the groups (already loaded and validated by `RuleLoader`).
-    public func update(_ newGroups: [RuleGroup]) {
+    /// Replaces the groups (already loaded and validated by `RuleLoader`); new external labels
+    /// apply to the new groups' evaluations.
+    public func update(_ newGroups: [RuleGroup], externalLabels: Labels? = nil) {
+        if let externalLabels { ctx.withLock { $0.externalLabels = externalLabels } }
         let old = state.withLock { s -> [RuleGroup] in
             let o = s.groups
             s.groups = newGroups
@@ -50,7 +53,8 @@ public final class RuleManager: Service, Sendable {
                 var started = Set<ObjectIdentifier>()
                 func startNew() {
                     for g in self.groups where started.insert(ObjectIdentifier(g)).inserted {
-                        tg.addTask { await g.run(context: self.context, clock: self.clock) }
+                        let c = self.context
+                        tg.addTask { await g.run(context: c, clock: self.clock) }
                     }
                 }
                 startNew()
