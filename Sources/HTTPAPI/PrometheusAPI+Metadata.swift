@@ -206,8 +206,14 @@ extension PrometheusAPI {
         w.raw(",\"state\":"); w.string(a.state)
         if let t = a.activeAt { w.raw(",\"activeAt\":"); w.string(APITime.rfc3339(t)) }
         if let t = a.keepFiringSince { w.raw(",\"keepFiringSince\":"); w.string(APITime.rfc3339(t)) }
-        // strconv.FormatFloat(v, 'e', 10, 64)
-        let v = a.value.isNaN ? "NaN" : a.value.isInfinite ? (a.value > 0 ? "+Inf" : "-Inf") : String(format: "%.10e", a.value)
+        // strconv.FormatFloat(v, 'e', -1, 64): the shortest digits that round-trip
+        var v = a.value.isNaN ? "NaN" : a.value.isInfinite ? (a.value > 0 ? "+Inf" : "-Inf") : ""
+        if v.isEmpty {
+            for p in 0...17 {
+                v = String(format: "%.\(p)e", a.value)
+                if Double(v) == a.value { break }
+            }
+        }
         w.raw(",\"value\":"); w.string(v)
         w.byte(UInt8(ascii: "}"))
     }
