@@ -46,6 +46,18 @@ public final class AlertingRule: Rule {
     public let annotations: Labels
     private let state = Mutex(RuleStatus())
     private let active = Mutex<[Labels: Alert]>([:])
+    /// False from startup until the group restored `for` state: no ALERTS samples until then.
+    private let restored = Atomic<Bool>(true)
+
+    func setRestored(_ v: Bool) { restored.store(v, ordering: .relaxed) }
+    var isRestored: Bool { restored.load(ordering: .relaxed) }
+
+    /// Changes every current alert in place.
+    func updateAlerts(_ body: (inout Alert) -> Void) {
+        active.withLock { active in
+            for k in Array(active.keys) { body(&active[k]!) }
+        }
+    }
 
     public init(name: String, expr: Expr, query: String, holdDuration: Int64, keepFiringFor: Int64,
                 labels: [(String, String)], annotations: [(String, String)]) throws(TemplateError) {
@@ -105,6 +117,7 @@ public final class AlertingRule: Rule {
             }
             fresh[l] = Alert(labels: l, annotations: Labels(ann), state: .pending, value: s.v, activeAt: t)
         }
+        let writeSeries = isRestored
         return try active.withLock { active throws -> [VectorElement] in
             for (h, a) in fresh {
                 if var old = active[h], old.state != .inactive {
@@ -146,6 +159,7 @@ public final class AlertingRule: Rule {
                     a.firedAt = t
                 }
                 active[key] = a
+                if !writeSeries { continue }
                 out.append(VectorElement(labels: a.labels.setting(LabelName.metricName, "ALERTS").setting("alertstate", a.state.rawValue), t: t, v: 1))
                 out.append(VectorElement(labels: a.labels.setting(LabelName.metricName, "ALERTS_FOR_STATE"), t: t,
                                          v: Double(a.activeAt / 1000)))

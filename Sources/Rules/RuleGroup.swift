@@ -27,6 +27,8 @@ public final class RuleGroup: Sendable {
     public let rules: [any Rule]
     private let stats = Mutex(GroupStats())
     private let stopped = Atomic<Bool>(false)
+    /// Set for groups loaded at startup: restore `for` state after the second evaluation.
+    let shouldRestore = Atomic<Bool>(false)
     /// Per rule, the series its previous evaluation produced (for staleness markers).
     private let previous: Mutex<[Set<Labels>]>
 
@@ -164,10 +166,17 @@ public final class RuleGroup: Sendable {
     /// then every interval; missed slots are skipped, not caught up.
     func run(context: EvalContext, clock: any RuleClock) async {
         var next = evalTimestamp(nowNanos: clock.nowNanos()) + interval * 1_000_000
+        var evaluations = 0
         while !Task.isCancelled && !stopped.load(ordering: .relaxed) {
             do { try await clock.sleep(untilNanos: next) } catch { return }
             if Task.isCancelled || stopped.load(ordering: .relaxed) { return }
             await evaluate(at: next / 1_000_000, context: context)
+            evaluations += 1
+            // Prometheus restores after a second evaluation, when recording rules have caught up.
+            if evaluations == 2 && shouldRestore.load(ordering: .relaxed) {
+                restoreForState(at: clock.nowNanos() / 1_000_000, context: context)
+                shouldRestore.store(false, ordering: .relaxed)
+            }
             let now = clock.nowNanos()
             let iv = interval * 1_000_000
             let missed = max(0, (now - next) / iv)

@@ -15,7 +15,11 @@ public final class RuleManager: Service, Sendable {
     private let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
 
-    public init(context: EvalContext, clock: any RuleClock = SystemRuleClock()) {
+    let restoreAtStartup: Bool
+
+    /// `restoreAtStartup`: Prometheus's behaviour for the first load (see `update`).
+    public init(context: EvalContext, clock: any RuleClock = SystemRuleClock(), restoreAtStartup: Bool = true) {
+        self.restoreAtStartup = restoreAtStartup
         self.ctx = Mutex(context)
         self.clock = clock
         (changes, changed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -28,11 +32,20 @@ public final class RuleManager: Service, Sendable {
     /// apply to the new groups' evaluations.
     public func update(_ newGroups: [RuleGroup], externalLabels: Labels? = nil) {
         if let externalLabels { ctx.withLock { $0.externalLabels = externalLabels } }
-        let old = state.withLock { s -> [RuleGroup] in
+        let (old, first) = state.withLock { s -> ([RuleGroup], Bool) in
             let o = s.groups
+            let first = s.generation == 0
             s.groups = newGroups
             s.generation += 1
-            return o
+            return (o, first)
+        }
+        // The first load (startup) restores alerts' `for` state from ALERTS_FOR_STATE once the
+        // groups have evaluated twice; until then they write no ALERTS series (as Prometheus).
+        if first && restoreAtStartup {
+            for g in newGroups {
+                g.shouldRestore.store(true, ordering: .relaxed)
+                for case let r as AlertingRule in g.rules { r.setRestored(false) }
+            }
         }
         for g in newGroups {
             if let o = old.first(where: { $0.name == g.name && $0.file == g.file }) { g.copyState(from: o) }

@@ -139,6 +139,20 @@ import Testing
         #expect(same, "ours:\n\(r1.joined(separator: "\n"))\nprometheus:\n\(r2.joined(separator: "\n"))")
         #expect(r1.contains { $0.contains("alerting SynthUp") && $0.contains("state=firing") })
         #expect(r1.contains { $0.contains("alerting SlowToFire") && $0.contains("state=pending") })
+        // ALERTS as both write it (after the startup restore, from the third evaluation on).
+        var alOurs: [Int64: Double] = [:], alTheirs: [Int64: Double] = [:]
+        let alertsShared = await HTTP.eventually(10) {
+            alOurs = await raw(ours, "ALERTS{alertname=\"SynthUp\",alertstate=\"firing\",severity=\"page\"}")
+            alTheirs = await raw(theirs, "ALERTS{alertname=\"SynthUp\",alertstate=\"firing\",severity=\"page\"}")
+            return Set(alOurs.keys).intersection(alTheirs.keys).count >= 2
+        }
+        #expect(alertsShared, "ours \(alOurs) prometheus \(alTheirs)")
+        for t in Set(alOurs.keys).intersection(alTheirs.keys) { #expect(alOurs[t] == 1 && alTheirs[t] == 1) }
+        // Neither writes ALERTS in the first two evaluations after startup (for-state restore
+        // comes first; Prometheus may start later still, its first scrape waits for discovery).
+        let firstEvalOurs = await raw(ours, "t:now").keys.min(), firstEvalTheirs = await raw(theirs, "t:now").keys.min()
+        #expect(alOurs.keys.min().map { $0 - firstEvalOurs! } ?? 0 >= 4_000)
+        #expect(alTheirs.keys.min().map { $0 - firstEvalTheirs! } ?? 0 >= 4_000)
         let alertsOurs = ((await HTTP.json("http://127.0.0.1:\(ours)/api/v1/alerts"))?["data"] as? [String: Any])?["alerts"] as? [[String: Any]]
         #expect(alertsOurs?.count == 2)
         let metrics = await HTTP.get("http://127.0.0.1:\(ours)/metrics")?.body ?? ""

@@ -141,4 +141,28 @@ import TSDB
         #expect(offset == Int64(g.hash % UInt64(iv)))
         #expect(RuleGroup(name: "other", file: "/etc/prometheus/rules.yml", interval: 15_000, rules: []).hash != g.hash)
     }
+
+    @Test func forStateIsRestoredAfterRestart() async throws {
+        let st = MemoryStorage()
+        st.add(Labels(["__name__": "m", "job": "j"]), [Sample(t: 1_290_000, v: 5)])
+        // Before the restart the alert had been pending since 400 s; last written at 1000 s.
+        st.add(Labels(["__name__": "ALERTS_FOR_STATE", "alertname": "Slow", "job": "j"]),
+               [Sample(t: 900_000, v: 400), Sample(t: 1_000_000, v: 400)])
+        let rule = try AlertingRule(name: "Slow", expr: try Parser.parseExpr("m > 1"), query: "m > 1", holdDuration: 1_800_000,
+                                    keepFiringFor: 0, labels: [], annotations: [])
+        let g = RuleGroup(name: "g", file: "f.yml", interval: 60_000, rules: [rule])
+        let ctx = Self.context(st, lookback: 300_000)
+        let manager = RuleManager(context: ctx)
+        manager.update([g])
+        await g.evaluate(at: 1_300_000, context: ctx)
+        #expect(rule.alerts.first?.activeAt == 1_300_000)
+        #expect(try Self.samples(st, "ALERTS").isEmpty)  // not restored yet: no ALERTS series
+        g.restoreForState(at: 1_300_000, context: ctx)
+        // 600 s spent pending, 1200 s remain (more than the 10 m grace period): the outage is
+        // added to activeAt.
+        #expect(rule.alerts.first?.activeAt == 700_000)
+        await g.evaluate(at: 1_360_000, context: ctx)
+        #expect(try Self.samples(st, "ALERTS").first?.1 == [Sample(t: 1_360_000, v: 1)])
+        #expect(rule.ruleState == .pending)
+    }
 }
