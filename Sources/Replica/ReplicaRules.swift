@@ -36,8 +36,9 @@ final class ReplicaRules: RulesSource {
         manager.update(groups, externalLabels: c.externalLabels)
     }
 
+    /// Sorted by file, then name (Prometheus's Manager.RuleGroups).
     func ruleGroups() -> [RuleGroupInfo] {
-        manager.groups.map { g in
+        manager.groups.sorted { ($0.file, $0.name) < ($1.file, $1.name) }.map { g in
             let st = g.statistics
             return RuleGroupInfo(name: g.name, file: g.file, rules: g.rules.map(Self.info), interval: Double(g.interval) / 1000,
                                  limit: g.limit, evaluationTime: st.lastDuration, lastEvaluation: st.lastEvaluation)

@@ -33,6 +33,7 @@ import Testing
         ("{{ toUpper $labels.job }} {{ len $labels.job }} {{ stripPort $labels.instance }}", "NODE 4 host1"),
         ("{{ reReplaceAll \"(.*):.*\" \"$1\" $labels.instance }}", "host1"),
         ("{{ if $labels.missing }}set{{ else }}unset{{ end }}", "unset"),
+        ("{{ title \"disk FULL on host-a\" }}", "Disk FULL On Host-A"),
     ] as [(String, String)])
     func expands(_ text: String, _ want: String) throws {
         #expect(try Self.expand(text) == want)

@@ -60,7 +60,16 @@ extension Template {
             }
         case "toUpper": try want(1); return .string(try str(args[0]).uppercased())
         case "toLower": try want(1); return .string(try str(args[0]).lowercased())
-        case "title": try want(1); return .string(try str(args[0]).capitalized)
+        case "title":  // Go's strings.Title: upper-case the first letter of each word, keep the rest
+            try want(1)
+            var out = ""
+            var atStart = true
+            for ch in try str(args[0]) {
+                let wordChar = ch.isLetter || ch.isNumber || ch == "_" || ch == "'"
+                out += atStart && wordChar ? ch.uppercased() : String(ch)
+                atStart = !wordChar
+            }
+            return .string(out)
         case "match":
             try want(2)
             return .bool(try regex(try str(args[0]), f).firstMatch(in: try str(args[1]), range: NSRange(try str(args[1]).startIndex..., in: try str(args[1]))) != nil)
