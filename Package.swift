@@ -64,7 +64,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Fleet", dependencies: ["MetricModel", "Catalog", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Fleet", dependencies: ["MetricModel", "Catalog", "Config"]),
         .executableTarget(name: "promfleet", dependencies: [
             "MetricModel", "Exposition", "Relabeling", "TSDB", "PromQL", "Config", "Catalog", "Fleet",
             "HTTPAPI", "Scrape", "Exporter", "Replica", "Remote", "Router", "Federator",
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Relabeling", "MetricModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MetricModel", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden"]),
-        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Catalog", .product(name: "Yams", package: "Yams")],
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Catalog", "Config", .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
         .testTarget(name: "FederatorTests", dependencies: ["Federator", "Scrape", "MetricModel"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "MetricModel"]),
