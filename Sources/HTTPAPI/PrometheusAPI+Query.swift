@@ -1,26 +1,29 @@
 import Hummingbird
+import NIOCore
 import MetricModel
 import PromQL
 import TSDB
 
 extension PrometheusAPI {
     /// /api/v1/query, /api/v1/query_range (GET and POST form) and /api/v1/format_query.
-    func registerQuery(on v1: RouterGroup<BasicRequestContext>, engine: Engine) {
+    func registerQuery(on v1: RouterGroup<APIRequestContext>, engine: Engine) {
         for method in [HTTPRequest.Method.get, .post] {
-            v1.on("query", method: method) { req, _ in
+            v1.on("query", method: method) { req, ctx in
                 var req = req
                 return await Reply.api {
                     try self.checkReady()
                     let p = try await req.formParams()
-                    return Reply.json(try await self.instantQuery(p, engine: engine), request: req)
+                    let body = try await Self.cancellingOnClose(ctx.channel) { try await self.instantQuery(p, engine: engine) }
+                    return Reply.json(body, request: req)
                 }
             }
-            v1.on("query_range", method: method) { req, _ in
+            v1.on("query_range", method: method) { req, ctx in
                 var req = req
                 return await Reply.api {
                     try self.checkReady()
                     let p = try await req.formParams()
-                    return Reply.json(try await self.rangeQuery(p, engine: engine), request: req)
+                    let body = try await Self.cancellingOnClose(ctx.channel) { try await self.rangeQuery(p, engine: engine) }
+                    return Reply.json(body, request: req)
                 }
             }
             v1.on("format_query", method: method) { req, _ in
@@ -36,6 +39,14 @@ extension PrometheusAPI {
                 }
             }
         }
+    }
+
+    /// Runs `work` in a task that is cancelled when the client's connection closes (Hummingbird
+    /// does not cancel handlers), so an abandoned query stops evaluating (`canceled`).
+    static func cancellingOnClose<T: Sendable>(_ channel: any Channel, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = Task { try await work() }
+        ConnectionCloseWatcher.whenClosed(channel) { task.cancel() }
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 
     func parseQuery(_ q: String, engine: Engine) throws -> Expr {
