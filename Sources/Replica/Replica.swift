@@ -51,7 +51,7 @@ public final class Replica: Sendable {
         let metrics = MetricsRegistry()
         let box = ReloadBox()
         var api = APIServices(
-            storage: storage, targets: ScrapeTargets(manager: scrape), status: status, metrics: metrics,
+            storage: storage, targets: ScrapeTargets(manager: scrape, external: ExternalURL(flag: options.externalURL, listenAddress: options.listenAddress)), status: status, metrics: metrics,
             readiness: readiness, reload: nil, externalLabels: { [status] in status.externalLabels },
             lookbackDelta: options.lookbackDeltaMs)
         if options.enableLifecycle { api.reload = { try box.call() } }
