@@ -51,6 +51,7 @@ public struct PrometheusAPI: Sendable {
         router.get("/metrics") { req, _ in
             Reply.bytes(s.metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8", request: req)
         }
+        WebUI.register(on: router)
         router.get("/federate") { req, _ in try await self.federate(req) }
         router.post("/federate") { req, _ in try await self.federate(req) }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HTTPAPI
 import Logging
 import MetricModel
@@ -77,6 +80,41 @@ struct NoStatus: StatusSource {
             #expect(before > 0, "the query had started")
             #expect(later < 1000, "reads went on after the client left: \(before) → \(after) → \(later) of 5000")
             #expect(later == after, "still reading: \(after) → \(later)")
+            group.cancelAll()
+        }
+    }
+}
+
+@Suite struct WebUITests {
+    @Test func rootRedirectsToGraphPage() async throws {
+        let services = APIServices(storage: SlowStorage(count: 0), targets: nil, status: NoStatus(), metrics: MetricsRegistry(),
+                                   readiness: Readiness(true), reload: nil, externalLabels: { .empty })
+        let logger = Logger(label: "test")
+        let server = HTTPServer(host: "127.0.0.1", port: 0, router: PrometheusAPI(services: services, logger: logger).makeRouter(), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            var port: Int?
+            for _ in 0..<500 where port == nil {
+                port = server.boundPort
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let p = try #require(port)
+            final class NoRedirect: NSObject, URLSessionTaskDelegate {
+                func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                                newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+                    completionHandler(nil)
+                }
+            }
+            let session = URLSession(configuration: .ephemeral, delegate: NoRedirect(), delegateQueue: nil)
+            let (_, root) = try await session.data(from: URL(string: "http://127.0.0.1:\(p)/")!)
+            #expect((root as? HTTPURLResponse)?.statusCode == 302)
+            #expect((root as? HTTPURLResponse)?.value(forHTTPHeaderField: "Location") == "/graph")
+            for (path, needle) in [("/graph", "/api/v1/query_range"), ("/targets", "/api/v1/targets")] {
+                let (body, resp) = try await session.data(from: URL(string: "http://127.0.0.1:\(p)\(path)")!)
+                #expect((resp as? HTTPURLResponse)?.statusCode == 200)
+                #expect((resp as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
+                #expect(String(decoding: body, as: UTF8.self).contains(needle))
+            }
             group.cancelAll()
         }
     }
