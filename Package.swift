@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Router", dependencies: [
-            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote",
+            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote", "HTTPAPI",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,7 +97,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "RouterTests", dependencies: [
-            "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling",
+            "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling", "HTTPAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

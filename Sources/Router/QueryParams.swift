@@ -1,4 +1,4 @@
-import Foundation
+import HTTPAPI
 import MetricModel
 import Remote
 
@@ -15,30 +15,19 @@ struct QueryParams {
     subscript(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }
     func all(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
 
-    /// An API time: float seconds or RFC 3339; `defaultMs` when absent.
-    func time(_ name: String, defaultMs: Int64) throws -> Int64 {
+    /// An API time: float seconds or RFC 3339 (Prometheus `parseTime`); `defaultMs` when absent.
+    func time(_ name: String, defaultMs: Int64) throws(APIError) -> Int64 {
         guard let s = self[name], !s.isEmpty else { return defaultMs }
-        if let ms = parseAPITime(s) { return ms }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: s) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: s) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
-        throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(s)\" to a valid timestamp")
+        do { return try APITime.parse(s) } catch {
+            throw APIError.badData("invalid parameter \"\(name)\": \(error.message)")
+        }
     }
 
     /// A duration: float seconds or a Prometheus duration.
-    func duration(_ name: String) throws -> Int64 {
+    func duration(_ name: String) throws(APIError) -> Int64 {
         guard let s = self[name], !s.isEmpty else { throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\" to a valid duration") }
         if let d = Double(s), d.isFinite { return Int64((d * 1000).rounded()) }
         if let ms = RouterConfig.parseDuration(s) { return ms }
         throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(s)\" to a valid duration")
     }
-}
-
-/// An API error with Prometheus's errorType.
-struct APIError: Error {
-    var type: String
-    var message: String
-    static func badData(_ m: String) -> APIError { APIError(type: "bad_data", message: m) }
 }

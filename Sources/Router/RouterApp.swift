@@ -1,3 +1,4 @@
+import HTTPAPI
 import Hummingbird
 import Logging
 import MetricModel
@@ -94,7 +95,7 @@ public struct RouterApp: Sendable {
                 let t = try p.time("time", defaultMs: nowMs())
                 result = try await merge.evaluate(query: q, start: t, end: t, step: 0)
             }
-            return jsonResponse(JSONOut.queryResult(result))
+            return jsonResponse(PrometheusAPI.render(result))
         } catch {
             return Self.apiError(for: error)
         }
@@ -102,7 +103,7 @@ public struct RouterApp: Sendable {
 
     static func apiError(for error: any Error) -> Response {
         switch error {
-        case let e as APIError: return errorResponse(.badRequest, e.type, e.message)
+        case let e as APIError: return errorResponse(.init(code: e.kind.httpStatus), e.kind.rawValue, e.message)
         case let e as PromQLError:
             let status: HTTPResponse.Status
             switch e.errorType {
@@ -151,7 +152,9 @@ public struct RouterApp: Sendable {
             case .strings:
                 var set = Set<String>()
                 for b in bodies { for s in (try PromJSON.data(b) as? [String]) ?? [] { set.insert(s) } }
-                return jsonResponse(JSONOut.stringList(set.sorted()))
+                var w = JSONWriter(capacity: 256)
+                w.beginSuccess(); w.stringArray(set.sorted()); w.endSuccess()
+                return jsonResponse(w.bytes)
             case .series:
                 var set = Set<Labels>()
                 for b in bodies {
@@ -159,7 +162,16 @@ public struct RouterApp: Sendable {
                         set.insert(Labels(d).dropping([upstreams.config.replicaLabel]))
                     }
                 }
-                return jsonResponse(JSONOut.labelSets(set.sorted()))
+                var w = JSONWriter(capacity: 256)
+                w.beginSuccess()
+                w.byte(UInt8(ascii: "["))
+                for (i, l) in set.sorted().enumerated() {
+                    if i > 0 { w.byte(UInt8(ascii: ",")) }
+                    w.labels(l)
+                }
+                w.byte(UInt8(ascii: "]"))
+                w.endSuccess()
+                return jsonResponse(w.bytes)
             }
         } catch {
             return Self.apiError(for: error)
