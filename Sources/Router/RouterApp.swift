@@ -25,10 +25,11 @@ public struct RouterApp: Sendable {
             r.post(RouterPath(path)) { req, _ in await self.query(req, range: path.hasSuffix("range")) }
         }
         for path in ["/api/v1/series", "/api/v1/labels"] {
-            r.get(RouterPath(path)) { req, _ in await self.metadata(req, kind: path.hasSuffix("series") ? .series : .strings) }
-            r.post(RouterPath(path)) { req, _ in await self.metadata(req, kind: path.hasSuffix("series") ? .series : .strings) }
+            let kind: MetadataKind = path.hasSuffix("series") ? .series : .labelNames
+            r.get(RouterPath(path)) { req, _ in await self.metadata(req, kind: kind) }
+            r.post(RouterPath(path)) { req, _ in await self.metadata(req, kind: kind) }
         }
-        r.get("/api/v1/label/:name/values") { req, _ in await self.metadata(req, kind: .strings) }
+        r.get("/api/v1/label/:name/values") { req, ctx in await self.metadata(req, kind: .labelValues(ctx.parameters.get("name") ?? "")) }
         r.get("/federate") { req, _ in await self.federate(req) }
         r.get("/api/v1/status/buildinfo") { _, _ in jsonResponse(Self.buildInfo) }
         for path in ["/api/v1/status/config", "/api/v1/status/flags", "/api/v1/status/runtimeinfo", "/api/v1/status/tsdb",
@@ -123,58 +124,6 @@ public struct RouterApp: Sendable {
             return errorResponse(.serviceUnavailable, "unavailable", e.description)
         default:
             return errorResponse(.internalServerError, "internal", "\(error)")
-        }
-    }
-
-    enum MetadataKind { case series, strings }
-
-    /// series / labels / label values: forwarded to the one query group, or asked of each group
-    /// (one member each, with failover) and unioned.
-    func metadata(_ req: Request, kind: MetadataKind) async -> Response {
-        let (path, headers, body) = await upstreamRequest(req)
-        let groups = upstreams.config.queryGroups
-        if groups.count == 1 {
-            return await upstreams.forward(groups[0], key: path, method: req.method == .post ? .POST : .GET,
-                                           pathAndQuery: path, headers: headers, body: body)
-        }
-        // Fan-out: always GET with the form parameters in the URL.
-        let p = params(req, body)
-        let getPath = req.uri.path + (p.pairs.isEmpty ? ""
-            : "?" + p.pairs.map { FormEncoding.escape($0.0) + "=" + FormEncoding.escape($0.1) }.joined(separator: "&"))
-        do {
-            let bodies = try await withThrowingTaskGroup(of: ByteBuffer.self) { tg in
-                for g in groups { tg.addTask { try await self.upstreams.fetch(g, key: getPath, pathAndQuery: getPath) } }
-                var out: [ByteBuffer] = []
-                for try await b in tg { out.append(b) }
-                return out
-            }
-            switch kind {
-            case .strings:
-                var set = Set<String>()
-                for b in bodies { for s in (try PromJSON.data(b) as? [String]) ?? [] { set.insert(s) } }
-                var w = JSONWriter(capacity: 256)
-                w.beginSuccess(); w.stringArray(set.sorted()); w.endSuccess()
-                return jsonResponse(w.bytes)
-            case .series:
-                var set = Set<Labels>()
-                for b in bodies {
-                    for d in (try PromJSON.data(b) as? [[String: String]]) ?? [] {
-                        set.insert(Labels(d).dropping([upstreams.config.replicaLabel]))
-                    }
-                }
-                var w = JSONWriter(capacity: 256)
-                w.beginSuccess()
-                w.byte(UInt8(ascii: "["))
-                for (i, l) in set.sorted().enumerated() {
-                    if i > 0 { w.byte(UInt8(ascii: ",")) }
-                    w.labels(l)
-                }
-                w.byte(UInt8(ascii: "]"))
-                w.endSuccess()
-                return jsonResponse(w.bytes)
-            }
-        } catch {
-            return Self.apiError(for: error)
         }
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import HTTPAPI
+import MetricModel
 import Yams
 
 /// A router.yml that cannot be used, with the field at fault.
@@ -59,7 +61,7 @@ extension RouterConfig {
 
     static func parseGroup(_ node: Node, _ at: String) throws -> GroupConfig {
         guard let g = node.mapping else { throw RouterConfigError("\(at): must be a mapping") }
-        try checkKeys(g, ["name", "kind", "shard", "shards", "shard_by", "scrape_interval", "members"], at)
+        try checkKeys(g, ["name", "kind", "shard", "shards", "shard_by", "scrape_interval", "external_labels", "members"], at)
         guard let name = g["name"]?.string, !name.isEmpty else { throw RouterConfigError("\(at).name: required") }
         var group = GroupConfig(name: name, members: [])
         if let k = g["kind"]?.string {
@@ -70,6 +72,17 @@ extension RouterConfig {
         if let n = g["shards"] { group.shards = try int(n, "\(at).shards", min: 1) }
         if let seq = g["shard_by"]?.sequence { group.shardBy = seq.compactMap(\.string) }
         if let n = g["scrape_interval"] { group.scrapeIntervalMs = try duration(n, "\(at).scrape_interval") }
+        if let n = g["external_labels"] {
+            guard let m = n.mapping else { throw RouterConfigError("\(at).external_labels: must be a mapping of label names to values") }
+            var pairs: [(String, String)] = []
+            for (k, v) in m {
+                guard let name = k.string, isValidLabelName(name), let value = v.string else {
+                    throw RouterConfigError("\(at).external_labels: \"\(k.string ?? "?")\" is not a valid label name")
+                }
+                pairs.append((name, value))
+            }
+            group.externalLabels = Labels(pairs)
+        }
         guard let members = g["members"]?.sequence, !members.isEmpty else { throw RouterConfigError("\(at).members: at least one member is required") }
         for (j, m) in members.enumerated() {
             let mat = "\(at).members[\(j)]"

@@ -22,7 +22,7 @@ final class APIReplica: Sendable {
     }
 
     func start(externalLabels: Labels = Labels()) async throws {
-        var services = APIServices(storage: storage, targets: nil, status: Status(), metrics: MetricsRegistry(),
+        var services = APIServices(storage: SortedQueryable(base: storage), targets: nil, status: Status(), metrics: MetricsRegistry(),
                                    readiness: Readiness(true), reload: nil, externalLabels: { externalLabels })
         services.engine = Engine()
         let api = PrometheusAPI(services: services, logger: quietLogger)
@@ -31,4 +31,20 @@ final class APIReplica: Sendable {
     }
 
     func stop() async { await _server.withLock { $0! }.stop() }
+}
+
+/// Selects in label order (the router's merged series are in label order; a selector's output
+/// order is otherwise the storage's own — MemoryStorage's is a hash order).
+struct SortedQueryable: Queryable, Sendable {
+    let base: any Queryable
+    func querier(mint: Timestamp, maxt: Timestamp) throws -> any Querier { Sorted(base: try base.querier(mint: mint, maxt: maxt)) }
+
+    struct Sorted: Querier {
+        let base: any Querier
+        func select(sorted: Bool, hints: SelectHints?, matchers: [LabelMatcher]) throws -> [any Series] {
+            try base.select(sorted: true, hints: hints, matchers: matchers)
+        }
+        func labelValues(_ name: String, matchers: [LabelMatcher]) throws -> [String] { try base.labelValues(name, matchers: matchers) }
+        func labelNames(matchers: [LabelMatcher]) throws -> [String] { try base.labelNames(matchers: matchers) }
+    }
 }

@@ -42,19 +42,29 @@ public struct MergeEvaluator: Sendable {
         return MergedQueryable(byFetch: byFetch)
     }
 
-    /// Fetches `f` from every routable member of each group and merges per series.
+    /// Fetches `f` from every routable member of each group and merges per series. Each group's
+    /// series get its external labels (`ExternalLabels`); a group whose external labels the
+    /// selector rejects is not asked.
     func mergeFetch(_ f: SelectorPlan.Fetch, groups: [GroupConfig], cfg: RouterConfig) async throws -> [MemorySeries] {
         let replicaLabel: Set<String> = [cfg.replicaLabel]
+        let asked: [(GroupConfig, SelectorPlan.Fetch, Labels)] = groups.compactMap { g in
+            let ext = g.externalLabels.dropping(replicaLabel)
+            guard let ms = ExternalLabels.rewrite(f.matchers, ext: ext) else { return nil }
+            var gf = f
+            gf.matchers = ms
+            return (g, gf, ext)
+        }
         let results = try await withThrowingTaskGroup(of: [(Labels, SeriesMerge.Input)].self) { tg in
-            for g in groups {
-                tg.addTask { try await self.fetchFromGroup(g, f, cfg, dropping: replicaLabel) }
+            for (g, gf, ext) in asked {
+                tg.addTask { try await self.fetchFromGroup(g, gf, cfg, dropping: replicaLabel, external: ext) }
             }
             var all: [(Labels, SeriesMerge.Input)] = []
             for try await r in tg { all.append(contentsOf: r) }
             return all
         }
         var bySeries: [Labels: [SeriesMerge.Input]] = [:]
-        for (l, input) in results { bySeries[l, default: []].append(input) }
+        // With external labels added (or a series' own label kept), the original matchers decide.
+        for (l, input) in results where f.matchers.allSatisfy({ $0.matches(l) }) { bySeries[l, default: []].append(input) }
         return bySeries.map { l, inputs in
             MemorySeries(labels: l, samples: SeriesMerge.merge(inputs, gapFactor: cfg.gapFactor))
         }.sorted { $0.labels < $1.labels }
@@ -63,7 +73,7 @@ public struct MergeEvaluator: Sendable {
     /// Every routable member of the group, in parallel; failing members are noted and skipped;
     /// the group fails when none answered.
     func fetchFromGroup(_ g: GroupConfig, _ f: SelectorPlan.Fetch, _ cfg: RouterConfig,
-                        dropping replicaLabel: Set<String>) async throws -> [(Labels, SeriesMerge.Input)] {
+                        dropping replicaLabel: Set<String>, external ext: Labels) async throws -> [(Labels, SeriesMerge.Input)] {
         let members = upstreams.registry.routable(g.members)
         if members.isEmpty { throw MergeError.unavailable("no healthy member in group \(g.name)") }
         let selector = f.selectorText
@@ -99,7 +109,7 @@ public struct MergeEvaluator: Sendable {
                 ok += 1
                 upstreams.note(m, ok: true)
                 for s in series {
-                    out.append((s.labels.dropping(replicaLabel), SeriesMerge.Input(samples: s.samples, intervalMs: g.scrapeIntervalMs)))
+                    out.append((ExternalLabels.apply(ext, to: s.labels.dropping(replicaLabel)), SeriesMerge.Input(samples: s.samples, intervalMs: g.scrapeIntervalMs)))
                 }
             case .failure(let e):
                 if case let .clientError(_, type, msg) = e { throw MergeError.upstream(type, msg) }
