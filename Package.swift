@@ -39,8 +39,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Router", dependencies: [
-            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote", "HTTPAPI",
-            .product(name: "Yams", package: "Yams"),
+            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote", "HTTPAPI", "Config",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

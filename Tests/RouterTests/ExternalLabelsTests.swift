@@ -107,6 +107,12 @@ import Testing
         #expect(hits(0) == before0)
         #expect(hits(1) == before1 + 2)
 
+        // A selector of external labels only: shard 1's series, all of them.
+        let b0s = hits(0)
+        let only1 = try await query("count({shard=\"1\"})")
+        #expect(only1.first?.samples.first?.v == 2)
+        #expect(hits(0) == b0s)
+
         // A series' own label wins over the group's.
         let native = try await query("native")
         #expect(native.map(\.labels) == [Labels(["__name__": "native", "shard": "7", "fleet": "demo"])])
