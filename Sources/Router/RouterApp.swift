@@ -81,20 +81,27 @@ public struct RouterApp: Sendable {
             return await upstreams.forward(groups[0], key: key, method: req.method == .post ? .POST : .GET,
                                            pathAndQuery: path, headers: headers, body: body)
         }
+        // Parameters are checked in the replica's (Prometheus's) order, with its messages.
         do {
-            guard let q = p["query"], !q.isEmpty else { throw APIError.badData("invalid parameter \"query\": empty query") }
             let result: QueryResult
             if range {
-                let start = try p.time("start", defaultMs: nowMs()), end = try p.time("end", defaultMs: nowMs())
-                let step = try p.duration("step")
-                if step <= 0 { throw APIError.badData("zero or negative query resolution step widths are not accepted. Try a positive integer") }
+                guard let s = p["start"] else { throw APIError.badData("invalid parameter \"start\": cannot parse \"\" to a valid timestamp") }
+                guard let e = p["end"] else { throw APIError.badData("invalid parameter \"end\": cannot parse \"\" to a valid timestamp") }
+                let start = try QueryParams.parseTime(s, "start"), end = try QueryParams.parseTime(e, "end")
+                if end < start { throw APIError.badData("invalid parameter \"end\": end timestamp must not be before start time") }
+                let step = try p.duration("step", required: true)!
+                if step <= 0 { throw APIError.badData("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer") }
                 if (end - start) / step > 11_000 {
                     throw APIError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
                 }
-                result = try await merge.evaluate(query: q, start: start, end: end, step: step)
+                let expr = try merge.parse(p["query"] ?? "")
+                let timeout = try p.duration("timeout")
+                result = try await merge.evaluate(expr, start: start, end: end, step: step, timeout: timeout)
             } else {
                 let t = try p.time("time", defaultMs: nowMs())
-                result = try await merge.evaluate(query: q, start: t, end: t, step: 0)
+                let timeout = try p.duration("timeout")
+                let expr = try merge.parse(p["query"] ?? "")
+                result = try await merge.evaluate(expr, start: t, end: t, step: 0, timeout: timeout)
             }
             return jsonResponse(PrometheusAPI.render(result))
         } catch {

@@ -99,6 +99,10 @@ import Testing
         defer { a.kill9(); b.kill9() }
         try await a.waitReady(); try await b.waitReady()
         try await a.waitForSample(after: 0); try await b.waitForSample(after: 0)
+        // Warm-up: a just-started replica's first scrapes can be late (connection setup, lazy
+        // initialisation; a debug-built promfleet on a loaded machine), which skews the counter's
+        // value against its timestamp and so rate(); the outage under test comes after.
+        try await Task.sleep(for: .seconds(2))
         let t0 = Int64(Date().timeIntervalSince1970 * 1000)
         try await Task.sleep(for: .seconds(3))
         a.terminate()                               // A misses ~5 scrapes

@@ -54,13 +54,28 @@ import Testing
         #expect(sawFraction)
         #expect(sawExponent)
 
-        // Errors use HTTPAPI's body too.
-        let (bad, badBody) = try await router.get("/api/v1/query?query=" + FormEncoding.escape("sum(") + "&time=1")
-        #expect(bad == 400)
-        #expect(badBody.hasPrefix("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":"))
-        let (badT, badTBody) = try await router.get("/api/v1/query?query=m&time=yesterday")
-        #expect(badT == 400)
-        #expect(badTBody == "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter \\\"time\\\": cannot parse \\\"yesterday\\\" to a valid timestamp\"}")
+        // Errors: the same status and body as the replica's.
+        let bad = [
+            "/api/v1/query?query=" + FormEncoding.escape("sum(") + "&time=1",
+            "/api/v1/query?query=&time=1",
+            "/api/v1/query?query=m&time=yesterday",
+            "/api/v1/query?query=m&time=1&timeout=zz",
+            "/api/v1/query_range?query=m&end=5&step=1",
+            "/api/v1/query_range?query=m&start=x&end=5&step=1",
+            "/api/v1/query_range?query=m&start=5&end=1&step=1",
+            "/api/v1/query_range?query=m&start=1&end=5&step=0",
+            "/api/v1/query_range?query=m&start=1&end=5&step=zz",
+            "/api/v1/query_range?query=m&start=0&end=100000&step=0.001",
+            "/api/v1/query_range?query=" + FormEncoding.escape("m[1m]") + "&start=1&end=5&step=1",
+        ]
+        for q in bad {
+            let resp = try await direct.send(method: .GET, url: replicas[0].url + q, timeout: .seconds(10))
+            let want = String(buffer: try await resp.body.collect(upTo: 1 << 20))
+            let (code, got) = try await router.get(q)
+            #expect(code == Int(resp.status.code), "\(q): \(got)")
+            #expect(got == want, "\(q)")
+            #expect(got.hasPrefix("{\"status\":\"error\",\"errorType\":"), "\(q): \(got)")
+        }
 
         try? await direct.shutdown()
         await router.stop()

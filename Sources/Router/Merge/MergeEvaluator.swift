@@ -1,3 +1,4 @@
+import HTTPAPI
 import Logging
 import MetricModel
 import PromQL
@@ -15,9 +16,20 @@ public struct MergeEvaluator: Sendable {
         self.engine = engine
     }
 
+    /// Parses a query as the replica's API does (`bad_data`, `invalid parameter "query": …`).
+    public func parse(_ query: String) throws(APIError) -> Expr {
+        do { return try engine.parse(query) } catch {
+            throw APIError.badData("invalid parameter \"query\": \(error)")
+        }
+    }
+
     /// Evaluates an instant (`step == 0`, start == end) or range query.
     public func evaluate(query: String, start: Timestamp, end: Timestamp, step: Int64) async throws -> QueryResult {
-        let expr = try engine.parse(query)
+        try await evaluate(try engine.parse(query), start: start, end: end, step: step)
+    }
+
+    /// Evaluates a parsed query; `timeout` (ms) shortens the engine's for this query.
+    public func evaluate(_ expr: Expr, start: Timestamp, end: Timestamp, step: Int64, timeout: Int64? = nil) async throws -> QueryResult {
         if step > 0 {
             if end < start { throw PromQLError.badData("end timestamp must not be before start time") }
             if expr.type != .vector && expr.type != .scalar {
@@ -27,8 +39,8 @@ public struct MergeEvaluator: Sendable {
         let cfg = upstreams.config
         let plan = SelectorPlan.plan(expr, start: start, end: end, step: step, lookbackMs: cfg.lookbackDeltaMs)
         let data = try await fetch(plan, config: cfg)
-        return step > 0 ? try await engine.rangeQuery(data, expr: expr, start: start, end: end, step: step)
-                        : try await engine.instantQuery(data, expr: expr, time: start)
+        return step > 0 ? try await engine.rangeQuery(data, expr: expr, start: start, end: end, step: step, timeout: timeout)
+                        : try await engine.instantQuery(data, expr: expr, time: start, timeout: timeout)
     }
 
     /// Fetches and merges every planned selector.
