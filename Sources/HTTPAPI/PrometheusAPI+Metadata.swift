@@ -8,7 +8,7 @@ import PromQL
 // rule manager, notifier or exemplar storage: Grafana and other clients call these and must get
 // Prometheus's JSON shapes, not 404s.
 extension PrometheusAPI {
-    func registerMetadata(on v1: RouterGroup<BasicRequestContext>) {
+    func registerMetadata(on v1: RouterGroup<APIRequestContext>) {
         v1.get("metadata") { req, _ in
             await Reply.api { Reply.json(try self.metricMetadata(FormParams(query: req.uri.query)), request: req) }
         }

@@ -1,26 +1,29 @@
 import Hummingbird
+import NIOCore
 import MetricModel
 import PromQL
 import TSDB
 
 extension PrometheusAPI {
     /// /api/v1/query, /api/v1/query_range (GET and POST form) and /api/v1/format_query.
-    func registerQuery(on v1: RouterGroup<BasicRequestContext>, engine: Engine) {
+    func registerQuery(on v1: RouterGroup<APIRequestContext>, engine: Engine) {
         for method in [HTTPRequest.Method.get, .post] {
-            v1.on("query", method: method) { req, _ in
+            v1.on("query", method: method) { req, ctx in
                 var req = req
                 return await Reply.api {
                     try self.checkReady()
                     let p = try await req.formParams()
-                    return Reply.json(try await self.instantQuery(p, engine: engine), request: req)
+                    let body = try await Self.cancellingOnClose(ctx.channel) { try await self.instantQuery(p, engine: engine) }
+                    return Reply.json(body, request: req)
                 }
             }
-            v1.on("query_range", method: method) { req, _ in
+            v1.on("query_range", method: method) { req, ctx in
                 var req = req
                 return await Reply.api {
                     try self.checkReady()
                     let p = try await req.formParams()
-                    return Reply.json(try await self.rangeQuery(p, engine: engine), request: req)
+                    let body = try await Self.cancellingOnClose(ctx.channel) { try await self.rangeQuery(p, engine: engine) }
+                    return Reply.json(body, request: req)
                 }
             }
             v1.on("format_query", method: method) { req, _ in
@@ -38,6 +41,14 @@ extension PrometheusAPI {
         }
     }
 
+    /// Runs `work` in a task that is cancelled when the client's connection closes (Hummingbird
+    /// does not cancel handlers), so an abandoned query stops evaluating (`canceled`).
+    static func cancellingOnClose<T: Sendable>(_ channel: any Channel, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = Task { try await work() }
+        ConnectionCloseWatcher.whenClosed(channel) { task.cancel() }
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+    }
+
     func parseQuery(_ q: String, engine: Engine) throws -> Expr {
         do { return try engine.parse(q) } catch {
             throw APIError.badData("invalid parameter \"query\": \(error)")
@@ -45,10 +56,11 @@ extension PrometheusAPI {
     }
 
     func instantQuery(_ p: FormParams, engine: Engine) async throws -> [UInt8] {
-        let t = try p.first("time").map { v throws(APIError) in try APITime.parse(v) } ?? services.now()
+        let t = try Self.timeParam(p, "time") ?? services.now()
+        let timeout = try Self.durationParam(p, "timeout")
         let expr = try parseQuery(p.first("query") ?? "", engine: engine)
         let r: QueryResult
-        do { r = try await engine.instantQuery(services.storage, expr: expr, time: t) } catch { throw Self.apiError(error) }
+        do { r = try await engine.instantQuery(services.storage, expr: expr, time: t, timeout: timeout) } catch { throw Self.apiError(error) }
         return Self.render(r)
     }
 
@@ -59,19 +71,40 @@ extension PrometheusAPI {
         do { start = try APITime.parse(s) } catch { throw APIError.badData("invalid parameter \"start\": \(error.message)") }
         do { end = try APITime.parse(e) } catch { throw APIError.badData("invalid parameter \"end\": \(error.message)") }
         if end < start { throw APIError.badData("invalid parameter \"end\": end timestamp must not be before start time") }
-        let stepText = p.first("step") ?? ""
-        let step: Int64
-        if let d = Double(stepText), d.isFinite { step = Int64((d * 1000).rounded()) }
-        else if let d = try? Parser.parseDuration(stepText) { step = d }
-        else { throw APIError.badData("invalid parameter \"step\": cannot parse \"\(stepText)\" to a valid duration") }
+        let step = try Self.durationParam(p, "step", required: true)!
         if step <= 0 { throw APIError.badData("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer") }
         if (end - start) / step > 11_000 {
             throw APIError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let expr = try parseQuery(p.first("query") ?? "", engine: engine)
         let r: QueryResult
-        do { r = try await engine.rangeQuery(services.storage, expr: expr, start: start, end: end, step: step) } catch { throw Self.apiError(error) }
+        let timeout = try Self.durationParam(p, "timeout")
+        do { r = try await engine.rangeQuery(services.storage, expr: expr, start: start, end: end, step: step, timeout: timeout) } catch { throw Self.apiError(error) }
         return Self.render(r)
+    }
+
+    /// A time parameter with a default (Prometheus's `parseTimeParam`): nil when absent.
+    static func timeParam(_ p: FormParams, _ name: String) throws(APIError) -> Timestamp? {
+        guard let v = p.first(name), !v.isEmpty else { return nil }
+        do { return try APITime.parse(v) } catch {
+            throw APIError.badData("invalid parameter \"\(name)\": Invalid time value for '\(name)': \(error.message)")
+        }
+    }
+
+    /// A duration parameter in float seconds or as a PromQL duration (Prometheus's
+    /// `parseDuration`), in ms; nil when absent and not required.
+    static func durationParam(_ p: FormParams, _ name: String, required: Bool = false) throws(APIError) -> Int64? {
+        let text = p.first(name) ?? ""
+        if text.isEmpty && !required { return nil }
+        if let d = Double(text), d.isFinite {
+            let ms = (d * 1000).rounded()
+            if ms >= Double(Int64.max) || ms <= Double(Int64.min) {
+                throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration. It overflows int64")
+            }
+            return Int64(ms)
+        }
+        if let d = try? Parser.parseDuration(text) { return d }
+        throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration")
     }
 
     static func apiError(_ e: any Error) -> APIError {
@@ -86,7 +119,7 @@ extension PrometheusAPI {
     }
 
     /// The query result in Prometheus's JSON (`web/api/v1/json_codec.go`), written by hand.
-    static func render(_ r: QueryResult) -> [UInt8] {
+    public static func render(_ r: QueryResult) -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
         w.raw("{\"status\":\"success\",\"data\":{\"resultType\":")
         w.string(r.value.resultType)

@@ -53,7 +53,7 @@ public final class Replica: Sendable {
         let metrics = MetricsRegistry()
         let box = ReloadBox()
         var api = APIServices(
-            storage: storage, targets: ScrapeTargets(manager: scrape), status: status, metrics: metrics,
+            storage: storage, targets: ScrapeTargets(manager: scrape, external: ExternalURL(flag: options.externalURL, listenAddress: options.listenAddress)), status: status, metrics: metrics,
             readiness: readiness, reload: nil, externalLabels: { [status] in status.externalLabels },
             lookbackDelta: options.lookbackDeltaMs)
         if options.enableLifecycle { api.reload = { try box.call() } }
@@ -62,7 +62,7 @@ public final class Replica: Sendable {
             defaultEvalInterval: config.prometheus.global.evaluationInterval.milliseconds, maxConcurrency: options.queryMaxConcurrency))
         api.engine = engine
         rules = ReplicaRules(engine: engine, storage: storage,
-                             externalURL: options.externalURL ?? defaultExternalURL(listenAddress: options.listenAddress), logger: logger)
+                             externalURL: rulesExternalURL(options), logger: logger)
         rules.apply(config, groups: groups)
         api.rules = rules
         http = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)

@@ -113,8 +113,10 @@ struct RulesMetrics: MetricsCollector {
     }
 }
 
-/// Prometheus's default --web.external-url: `http://<hostname>:<port>`.
-func defaultExternalURL(listenAddress: String) -> String {
-    let port = listenAddress.split(separator: ":").last.map(String.init) ?? "9090"
-    return "http://\(ProcessInfo.processInfo.hostName):\(port)"
+/// The external URL as alert generatorURLs and `$externalURL` use it: --web.external-url, else
+/// `http://<hostname>:<port>`, without a trailing slash (Prometheus trims it).
+func rulesExternalURL(_ o: ReplicaOptions) -> String {
+    var s = (o.externalURL?.isEmpty == false) ? o.externalURL! : ExternalURL(flag: nil, listenAddress: o.listenAddress).url
+    while s.hasSuffix("/") { s.removeLast() }
+    return s
 }

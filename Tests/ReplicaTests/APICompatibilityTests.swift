@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// Our replica and a real Prometheus scrape the same node_exporter; the metadata endpoints and
-/// the endpoints of features we do not have (rules, alerts, exemplars) must answer alike.
-@Suite(.serialized) struct MetadataIntegrationTests {
+/// Our replica and a real Prometheus scrape the same node_exporter; the metadata endpoints, the
+/// endpoints of features we do not have (rules, alerts, exemplars) and the API's answers to bad
+/// parameters must be the same JSON.
+@Suite(.serialized) struct APICompatibilityTests {
     static let prometheus = "/usr/bin/prometheus"
     static let nodeExporter = "/usr/bin/prometheus-node-exporter"
 
@@ -63,12 +64,46 @@ import Testing
             let y = (data(allTheirs) as? [String: Any])?[name] as? NSObject
             #expect(x == y, "\(name): ours \(String(describing: x)) theirs \(String(describing: y))")
         }
+        // /api/v1/targets: the same target, described alike (timings aside).
+        let tOurs = await object(ours, "/api/v1/targets"), tTheirs = await object(theirs, "/api/v1/targets")
+        let aOurs = ((data(tOurs) as? [String: Any])?["activeTargets"] as? [[String: Any]]) ?? []
+        let aTheirs = ((data(tTheirs) as? [String: Any])?["activeTargets"] as? [[String: Any]]) ?? []
+        #expect(aOurs.count == 1 && aTheirs.count == 1)
+        if let x = aOurs.first, let y = aTheirs.first {
+            #expect(Set(x.keys) == Set(y.keys), "target fields: ours \(x.keys.sorted()) theirs \(y.keys.sorted())")
+            for key in ["discoveredLabels", "labels", "scrapePool", "scrapeUrl", "globalUrl", "lastError", "health",
+                        "scrapeInterval", "scrapeTimeout"] {
+                #expect((x[key] as? NSObject) == (y[key] as? NSObject), "\(key): ours \(String(describing: x[key])) theirs \(String(describing: y[key]))")
+            }
+        }
         for path in ["/api/v1/metadata?limit=3", "/api/v1/metadata?metric=nope",
                      "/api/v1/metadata?limit=x",
                      "/api/v1/targets/metadata?match_target=%7Bjob%3D%22node%22%7D&metric=node_cpu_seconds_total",
                      "/api/v1/targets/metadata?match_target=%7Bjob%3D%22other%22%7D",
                      "/api/v1/rules", "/api/v1/rules?type=alert", "/api/v1/alerts", "/api/v1/alertmanagers",
-                     "/api/v1/query_exemplars?query=up", "/api/v1/scrape_pools"] {
+                     "/api/v1/query_exemplars?query=up", "/api/v1/scrape_pools",
+                     // Bad parameters: same errorType and message.
+                     "/api/v1/query?query=up&time=abc", "/api/v1/query?query=up&timeout=abc",
+                     "/api/v1/query?query=up&timeout=1e30", "/api/v1/query?query=sum(",
+                     "/api/v1/query_range?query=up&start=abc&end=100&step=1",
+                     "/api/v1/query_range?query=up&start=1&end=abc&step=1",
+                     "/api/v1/query_range?query=up&start=1&end=100",
+                     "/api/v1/query_range?query=up&start=1&end=100&step=abc",
+                     "/api/v1/query_range?query=up&start=1&end=100&step=0",
+                     "/api/v1/query_range?query=up&start=100&end=1&step=1",
+                     "/api/v1/query_range?query=up&start=0&end=100000&step=1",
+                     "/api/v1/query_range?query=up&start=1&end=100&step=1&timeout=abc",
+                     "/api/v1/query_range?query=up%5B5m%5D&start=1&end=100&step=1",
+                     "/api/v1/series", "/api/v1/series?match%5B%5D=up&start=abc",
+                     "/api/v1/series?match%5B%5D=up&start=100&end=1", "/api/v1/labels?end=abc",
+                     "/api/v1/labels?start=100&end=1", "/api/v1/label/1bad/values",
+                     "/api/v1/label/job/values?start=abc", "/api/v1/series?match%5B%5D=%7Bjob%3D%22%22%7D",
+                     "/api/v1/targets/metadata?limit=x", "/api/v1/rules?type=x",
+                     // Answers that do not depend on scrape timing.
+                     "/api/v1/query?query=1%2B1&time=1700000000", "/api/v1/query?query=%22s%22&time=1700000000.5",
+                     "/api/v1/query?query=vector(1e-7)&time=1.78", "/api/v1/query?query=vector(-1.5e22)&time=-0.5",
+                     "/api/v1/query_range?query=time()&start=0&end=10&step=2.5",
+                     "/api/v1/label/job/values", "/api/v1/format_query?query=sum(x)by(y)"] {
             let x = await object(ours, path), y = await object(theirs, path)
             if path.contains("limit=3") {
                 #expect((data(x) as? [String: Any])?.count == 3)
