@@ -96,6 +96,14 @@ struct RulesMetrics: MetricsCollector {
         for (k, s) in groups { w.sample("prometheus_rule_group_last_duration_seconds", labels: [("rule_group", k)], s.lastDuration) }
         w.family("prometheus_rule_group_rules", help: "The number of rules.", type: "gauge")
         for g in rules.manager.groups { w.sample("prometheus_rule_group_rules", labels: [("rule_group", g.key)], Double(g.rules.count)) }
+        w.family("prometheus_rule_group_interval_seconds", help: "The interval of a rule group.", type: "gauge")
+        for g in rules.manager.groups { w.sample("prometheus_rule_group_interval_seconds", labels: [("rule_group", g.key)], Double(g.interval) / 1000) }
+        w.family("prometheus_rule_group_last_evaluation_timestamp_seconds", help: "The timestamp of the last rule group evaluation in seconds.", type: "gauge")
+        for (k, s) in groups {
+            w.sample("prometheus_rule_group_last_evaluation_timestamp_seconds", labels: [("rule_group", k)], Double(s.lastEvalTimestamp ?? 0) / 1000)
+        }
+        w.family("prometheus_rule_group_last_evaluation_samples", help: "The number of samples returned during the last rule group evaluation.", type: "gauge")
+        for (k, s) in groups { w.sample("prometheus_rule_group_last_evaluation_samples", labels: [("rule_group", k)], Double(s.lastSamples)) }
 
         let n = rules.notifier.statistics
         w.family("prometheus_notifications_sent_total", help: "Total number of alerts sent.", type: "counter")

@@ -16,10 +16,12 @@ public struct NotifierAlert: Sendable, Equatable {
 }
 
 /// Where alerts go: one Alertmanager's POST URL and timeout.
-public struct AlertmanagerTarget: Sendable, Equatable {
+public struct AlertmanagerTarget: Sendable {
     /// `scheme://host:port/path_prefix/api/v2/alerts`
     public var url: String
     public var timeoutMs: Int64
+    /// This Alertmanager's own alert_relabel_configs (after the global ones).
+    public var alertRelabel: [RelabelConfig] = []
 }
 
 /// Counters for /metrics (Prometheus's prometheus_notifications_* families).
@@ -67,13 +69,18 @@ public final class Notifier: Service, Sendable {
         c.externalLabels = externalLabels
         c.relabel = alerting.alertRelabelConfigs
         for am in alerting.alertmanagers where am.apiVersion == "v2" || am.apiVersion.isEmpty {
+            var prefix = am.pathPrefix
+            while prefix.hasSuffix("/") { prefix.removeLast() }
+            if !prefix.isEmpty && !prefix.hasPrefix("/") { prefix = "/" + prefix }
             for g in am.staticConfigs {
                 for host in g.targets {
-                    var prefix = am.pathPrefix
-                    while prefix.hasSuffix("/") { prefix.removeLast() }
-                    if !prefix.isEmpty && !prefix.hasPrefix("/") { prefix = "/" + prefix }
-                    c.targets.append(AlertmanagerTarget(url: "\(am.scheme)://\(host)\(prefix)/api/v2/alerts",
-                                                        timeoutMs: am.timeout.milliseconds))
+                    // Prometheus's alertmanager target labels, then the Alertmanager's relabel_configs.
+                    var pairs = g.labels.map { ($0.key, $0.value) }
+                    pairs += [("__address__", host), ("__scheme__", am.scheme), ("__alerts_path__", prefix + "/api/v2/alerts")]
+                    guard let l = am.relabelConfigs.isEmpty ? Labels(pairs) : relabel(labels: Labels(pairs), configs: am.relabelConfigs),
+                          !l.get("__address__").isEmpty else { continue }
+                    c.targets.append(AlertmanagerTarget(url: "\(l.get("__scheme__"))://\(l.get("__address__"))\(l.get("__alerts_path__"))",
+                                                        timeoutMs: am.timeout.milliseconds, alertRelabel: am.alertRelabelConfigs))
                 }
             }
         }
@@ -143,8 +150,19 @@ public final class Notifier: Service, Sendable {
         let body = alertsJSON(batch)
         var ok = 0
         for t in targets {
+            var payload = body
+            if !t.alertRelabel.isEmpty {
+                let kept = batch.compactMap { a -> NotifierAlert? in
+                    guard let l = relabel(labels: a.labels, configs: t.alertRelabel), !l.isEmpty else { return nil }
+                    var a = a
+                    a.labels = l
+                    return a
+                }
+                if kept.isEmpty { ok += 1; continue }
+                payload = alertsJSON(kept)
+            }
             do {
-                try await poster.post(url: t.url, body: body, timeoutMs: t.timeoutMs)
+                try await poster.post(url: t.url, body: payload, timeoutMs: t.timeoutMs)
                 ok += 1
                 stats.withLock { $0.sent[t.url, default: 0] += batch.count }
             } catch {

@@ -14,6 +14,8 @@ public struct GroupStats: Sendable {
     public var lastEvaluation: Timestamp?
     /// Timestamp (ms) the last evaluation evaluated at.
     public var lastEvalTimestamp: Timestamp?
+    /// Samples the last evaluation produced (prometheus_rule_group_last_evaluation_samples).
+    public var lastSamples = 0
 }
 
 /// A rule group (Prometheus rules.Group): rules evaluated in order at one timestamp, every
@@ -69,6 +71,7 @@ public final class RuleGroup: Sendable {
         let start = context.wallClock()
         let evalT = t - queryOffset
         var failures = 0
+        var samples = 0
         for (i, rule) in rules.enumerated() {
             let ruleStart = context.wallClock()
             var st = rule.status
@@ -89,7 +92,10 @@ public final class RuleGroup: Sendable {
                 let due = ar.alertsToSend(at: t, resendDelay: context.resendDelay, interval: interval)
                 if !due.isEmpty { context.notify(rule.query, due) }
             }
-            if st.health == .ok { write(produced, rule: i, at: evalT, context: context) }
+            if st.health == .ok {
+                write(produced, rule: i, at: evalT, context: context)
+                samples += produced.count
+            }
             st.evaluationTime = Double(context.wallClock() - ruleStart) / 1000
             rule.setStatus(st)
         }
@@ -100,6 +106,7 @@ public final class RuleGroup: Sendable {
             $0.lastDuration = Double(end - start) / 1000
             $0.lastEvaluation = start
             $0.lastEvalTimestamp = t
+            $0.lastSamples = samples
         }
     }
 

@@ -61,6 +61,29 @@ import Testing
         #expect(n.statistics.sent == ["http://127.0.0.1:9093/am/api/v2/alerts": 1])
     }
 
+    @Test func alertmanagerRelabelingPicksTargetsAndAlerts() async throws {
+        let poster = FakePoster()
+        let n = Notifier(poster: poster, logger: Logger(label: "t"))
+        n.apply(try Self.alerting("""
+            alerting:
+              alertmanagers:
+                - scheme: https
+                  relabel_configs:
+                    - source_labels: [__address__]
+                      regex: 'skip:.*'
+                      action: drop
+                  alert_relabel_configs:
+                    - target_label: via
+                      replacement: am1
+                  static_configs:
+                    - targets: ['am1:9093', 'skip:9093']
+            """), externalLabels: .empty)
+        #expect(n.statistics.alertmanagers == ["https://am1:9093/api/v2/alerts"])
+        n.enqueue([Self.alert("A", 1)])
+        #expect(await n.sendAll(n.nextBatch()))
+        #expect(poster.bodies.withLock { $0.first?.1 }?.contains(#""labels":{"alertname":"A","i":"1","via":"am1"}"#) == true)
+    }
+
     @Test func failedSendsAreCountedAsErrors() async throws {
         let n = Notifier(poster: FakePoster(fail: true), logger: Logger(label: "t"))
         n.apply(try Self.alerting("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:1']\n"), externalLabels: .empty)
