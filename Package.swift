@@ -40,8 +40,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Router", dependencies: [
-            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote",
-            .product(name: "Yams", package: "Yams"),
+            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote", "HTTPAPI", "Config",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -99,7 +98,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "RouterTests", dependencies: [
-            "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling",
+            "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling", "HTTPAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

@@ -119,7 +119,7 @@ extension PrometheusAPI {
     }
 
     /// The query result in Prometheus's JSON (`web/api/v1/json_codec.go`), written by hand.
-    static func render(_ r: QueryResult) -> [UInt8] {
+    public static func render(_ r: QueryResult) -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
         w.raw("{\"status\":\"success\",\"data\":{\"resultType\":")
         w.string(r.value.resultType)
