@@ -83,28 +83,12 @@ extension PrometheusAPI {
         return Self.render(r)
     }
 
-    /// A time parameter with a default (Prometheus's `parseTimeParam`): nil when absent.
     static func timeParam(_ p: FormParams, _ name: String) throws(APIError) -> Timestamp? {
-        guard let v = p.first(name), !v.isEmpty else { return nil }
-        do { return try APITime.parse(v) } catch {
-            throw APIError.badData("invalid parameter \"\(name)\": Invalid time value for '\(name)': \(error.message)")
-        }
+        try APITime.param(p.first(name), name: name)
     }
 
-    /// A duration parameter in float seconds or as a PromQL duration (Prometheus's
-    /// `parseDuration`), in ms; nil when absent and not required.
     static func durationParam(_ p: FormParams, _ name: String, required: Bool = false) throws(APIError) -> Int64? {
-        let text = p.first(name) ?? ""
-        if text.isEmpty && !required { return nil }
-        if let d = Double(text), d.isFinite {
-            let ms = (d * 1000).rounded()
-            if ms >= Double(Int64.max) || ms <= Double(Int64.min) {
-                throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration. It overflows int64")
-            }
-            return Int64(ms)
-        }
-        if let d = try? Parser.parseDuration(text) { return d }
-        throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration")
+        try APITime.durationParam(p.first(name), name: name, required: required)
     }
 
     static func apiError(_ e: any Error) -> APIError {

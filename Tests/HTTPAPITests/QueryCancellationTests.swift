@@ -43,6 +43,22 @@ struct NoStatus: StatusSource {
     var storageRetention: String { "15d" }
 }
 
+/// Serves `services` on a free loopback port while `body` runs.
+func withAPIServer(_ services: APIServices, _ body: (Int) async throws -> Void) async throws {
+    let logger = Logger(label: "test")
+    let server = HTTPServer(host: "127.0.0.1", port: 0, router: PrometheusAPI(services: services, logger: logger).makeRouter(), logger: logger)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.run() }
+        var port: Int?
+        for _ in 0..<500 where port == nil {
+            port = server.boundPort
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await body(try #require(port))
+        group.cancelAll()
+    }
+}
+
 @Suite(.serialized) struct QueryCancellationTests {
     /// A client that sends a query and goes away: the evaluation stops (it would take 10 s).
     @Test func evaluationStopsWhenTheClientCloses() async throws {
@@ -50,16 +66,7 @@ struct NoStatus: StatusSource {
         var services = APIServices(storage: storage, targets: nil, status: NoStatus(), metrics: MetricsRegistry(),
                                    readiness: Readiness(true), reload: nil, externalLabels: { .empty })
         services.engine = Engine()
-        let logger = Logger(label: "test")
-        let server = HTTPServer(host: "127.0.0.1", port: 0, router: PrometheusAPI(services: services, logger: logger).makeRouter(), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            var port: Int?
-            for _ in 0..<500 where port == nil {
-                port = server.boundPort
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            let p = try #require(port)
+        try await withAPIServer(services) { p in
             // Raw socket: send the request, wait a little, close.
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var addr = sockaddr_in()
@@ -80,7 +87,6 @@ struct NoStatus: StatusSource {
             #expect(before > 0, "the query had started")
             #expect(later < 1000, "reads went on after the client left: \(before) → \(after) → \(later) of 5000")
             #expect(later == after, "still reading: \(after) → \(later)")
-            group.cancelAll()
         }
     }
 }
@@ -89,16 +95,7 @@ struct NoStatus: StatusSource {
     @Test func rootRedirectsToGraphPage() async throws {
         let services = APIServices(storage: SlowStorage(count: 0), targets: nil, status: NoStatus(), metrics: MetricsRegistry(),
                                    readiness: Readiness(true), reload: nil, externalLabels: { .empty })
-        let logger = Logger(label: "test")
-        let server = HTTPServer(host: "127.0.0.1", port: 0, router: PrometheusAPI(services: services, logger: logger).makeRouter(), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            var port: Int?
-            for _ in 0..<500 where port == nil {
-                port = server.boundPort
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            let p = try #require(port)
+        try await withAPIServer(services) { p in
             final class NoRedirect: NSObject, URLSessionTaskDelegate {
                 func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                                 newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
@@ -115,7 +112,6 @@ struct NoStatus: StatusSource {
                 #expect((resp as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
                 #expect(String(decoding: body, as: UTF8.self).contains(needle))
             }
-            group.cancelAll()
         }
     }
 }

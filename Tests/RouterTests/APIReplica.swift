@@ -26,7 +26,7 @@ final class APIReplica: Sendable {
                                    readiness: Readiness(true), reload: nil, externalLabels: { externalLabels })
         services.engine = Engine()
         let api = PrometheusAPI(services: services, logger: quietLogger)
-        let s = try await TestServer.start { r in api.register(on: r) }
+        let s = try await TestServer.start(router: api.makeRouter())
         _server.withLock { $0 = s }
     }
 
