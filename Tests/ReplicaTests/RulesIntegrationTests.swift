@@ -153,8 +153,16 @@ import Testing
         let firstEvalOurs = await raw(ours, "t:now").keys.min(), firstEvalTheirs = await raw(theirs, "t:now").keys.min()
         #expect(alOurs.keys.min().map { $0 - firstEvalOurs! } ?? 0 >= 4_000)
         #expect(alTheirs.keys.min().map { $0 - firstEvalTheirs! } ?? 0 >= 4_000)
-        let alertsOurs = ((await HTTP.json("http://127.0.0.1:\(ours)/api/v1/alerts"))?["data"] as? [String: Any])?["alerts"] as? [[String: Any]]
-        #expect(alertsOurs?.count == 2)
+        // /api/v1/alerts: the same alerts (labels, annotations, state, value).
+        func alerts(_ port: Int) async -> [String] {
+            let list = ((await HTTP.json("http://127.0.0.1:\(port)/api/v1/alerts"))?["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? []
+            return list.map {
+                "\(($0["labels"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }) \(($0["annotations"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }) \($0["state"]!) \($0["value"]!)"
+            }.sorted()
+        }
+        let alertsOurs = await alerts(ours), alertsTheirs = await alerts(theirs)
+        #expect(alertsOurs.count == 2)
+        #expect(alertsOurs == alertsTheirs)
         let metrics = await HTTP.get("http://127.0.0.1:\(ours)/metrics")?.body ?? ""
         #expect(metrics.contains("prometheus_rule_evaluations_total{rule_group=\"\(rulesPath);side-by-side\"}"))
         #expect(metrics.contains("prometheus_rule_evaluation_failures_total{rule_group=\"\(rulesPath);side-by-side\"} 0"))
