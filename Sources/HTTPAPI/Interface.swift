@@ -161,14 +161,15 @@ public struct APIServices: Sendable {
 /// One alert as /api/v1/alerts and /api/v1/rules show it.
 public struct AlertInfo: Sendable {
     public var labels: Labels
-    public var annotations: Labels
+    /// Sorted by name; empty values kept.
+    public var annotations: [Label]
     /// "pending" or "firing" (or "inactive" for resolved alerts still kept).
     public var state: String
     public var activeAt: Timestamp?
     public var keepFiringSince: Timestamp?
     public var value: Double
 
-    public init(labels: Labels, annotations: Labels, state: String, activeAt: Timestamp?, keepFiringSince: Timestamp?, value: Double) {
+    public init(labels: Labels, annotations: [Label], state: String, activeAt: Timestamp?, keepFiringSince: Timestamp?, value: Double) {
         self.labels = labels
         self.annotations = annotations
         self.state = state
@@ -190,7 +191,7 @@ public struct RuleInfo: Sendable {
     public var state = "inactive"
     public var alerts: [AlertInfo] = []
     public var labels: Labels
-    public var annotations: Labels = .empty
+    public var annotations: [Label] = []
     /// "ok", "err" or "unknown".
     public var health: String
     public var lastError: String

@@ -180,7 +180,7 @@ extension PrometheusAPI {
             w.raw(",\"duration\":"); w.number(r.duration)
             w.raw(",\"keepFiringFor\":"); w.number(r.keepFiringFor)
             w.raw(",\"labels\":"); w.labels(r.labels)
-            w.raw(",\"annotations\":"); w.labels(r.annotations)
+            w.raw(",\"annotations\":"); pairsJSON(r.annotations, &w)
             w.raw(",\"alerts\":[")
             for (i, a) in r.alerts.enumerated() {
                 if i > 0 { w.byte(UInt8(ascii: ",")) }
@@ -202,7 +202,7 @@ extension PrometheusAPI {
 
     func alertJSON(_ a: AlertInfo, _ w: inout JSONWriter) {
         w.raw("{\"labels\":"); w.labels(a.labels)
-        w.raw(",\"annotations\":"); w.labels(a.annotations)
+        w.raw(",\"annotations\":"); pairsJSON(a.annotations, &w)
         w.raw(",\"state\":"); w.string(a.state)
         if let t = a.activeAt { w.raw(",\"activeAt\":"); w.string(APITime.rfc3339(t)) }
         if let t = a.keepFiringSince { w.raw(",\"keepFiringSince\":"); w.string(APITime.rfc3339(t)) }
@@ -234,6 +234,18 @@ extension PrometheusAPI {
         }
         w.raw("]}}")
         return w.bytes
+    }
+
+    /// `{"name":"value",…}` of annotations (empty values kept).
+    func pairsJSON(_ l: [Label], _ w: inout JSONWriter) {
+        w.byte(UInt8(ascii: "{"))
+        for (i, p) in l.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.string(p.name)
+            w.byte(UInt8(ascii: ":"))
+            w.string(p.value)
+        }
+        w.byte(UInt8(ascii: "}"))
     }
 
     /// Go's zero time before the first evaluation.

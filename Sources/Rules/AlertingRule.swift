@@ -9,7 +9,8 @@ public enum AlertState: String, Sendable {
 /// One alert of an alerting rule (Prometheus rules.Alert). Times in ms; nil = Go's zero time.
 public struct Alert: Sendable, Equatable {
     public var labels: Labels
-    public var annotations: Labels
+    /// Sorted by name; empty values kept (Prometheus keeps them, unlike labels).
+    public var annotations: [Label]
     public var state: AlertState
     public var value: Double
     public var activeAt: Timestamp
@@ -43,7 +44,7 @@ public final class AlertingRule: Rule {
     let labelTemplates: [(String, Template)]
     let annotationTemplates: [(String, Template)]
     /// Annotations as written (for /api/v1/rules).
-    public let annotations: Labels
+    public let annotations: [Label]
     private let state = Mutex(RuleStatus())
     private let active = Mutex<[Labels: Alert]>([:])
     /// False from startup until the group restored `for` state: no ALERTS samples until then.
@@ -67,11 +68,11 @@ public final class AlertingRule: Rule {
         self.holdDuration = holdDuration
         self.keepFiringFor = keepFiringFor
         self.labels = Labels(labels)
-        self.annotations = Labels(annotations)
+        self.annotations = annotations.map { Label($0.0, $0.1) }.sorted()
         var lt: [(String, Template)] = []
         for (k, v) in labels { lt.append((k, try Template(name: "__alert_" + name, text: v))) }
         var at: [(String, Template)] = []
-        for (k, v) in annotations { at.append((k, try Template(name: "__alert_" + name, text: v))) }
+        for (k, v) in annotations.sorted(by: { $0.0 < $1.0 }) { at.append((k, try Template(name: "__alert_" + name, text: v))) }
         labelTemplates = lt
         annotationTemplates = at
     }
@@ -110,12 +111,12 @@ public final class AlertingRule: Rule {
             var l = s.labels.droppingMetricName()
             for (k, tmpl) in labelTemplates { l = l.setting(k, tmpl.expandForAlert(data)) }
             l = l.setting("alertname", name)
-            var ann: [(String, String)] = []
-            for (k, tmpl) in annotationTemplates { ann.append((k, tmpl.expandForAlert(data))) }
+            var ann: [Label] = []
+            for (k, tmpl) in annotationTemplates { ann.append(Label(k, tmpl.expandForAlert(data))) }
             if fresh[l] != nil {
                 throw RuleEvalError("vector contains metrics with the same labelset after applying alert labels")
             }
-            fresh[l] = Alert(labels: l, annotations: Labels(ann), state: .pending, value: s.v, activeAt: t)
+            fresh[l] = Alert(labels: l, annotations: ann, state: .pending, value: s.v, activeAt: t)
         }
         let writeSeries = isRestored
         return try active.withLock { active throws -> [VectorElement] in

@@ -47,8 +47,10 @@ func alertsJSON(_ alerts: [NotifierAlert]) -> [UInt8] {
     return Array((out + "]").utf8)
 }
 
-func labelsJSON(_ l: Labels) -> String {
-    "{" + l.list.map { jsonString($0.name) + ":" + jsonString($0.value) }.joined(separator: ",") + "}"
+func labelsJSON(_ l: Labels) -> String { labelsJSON(l.list) }
+
+func labelsJSON(_ l: [Label]) -> String {
+    "{" + l.map { jsonString($0.name) + ":" + jsonString($0.value) }.joined(separator: ",") + "}"
 }
 
 func jsonString(_ s: String) -> String {

@@ -9,7 +9,7 @@ import Synchronization
 /// An alert as sent to Alertmanager (Prometheus notifier.Alert). Times in ms.
 public struct NotifierAlert: Sendable, Equatable {
     public var labels: Labels
-    public var annotations: Labels
+    public var annotations: [Label]
     public var startsAt: Timestamp
     public var endsAt: Timestamp
     public var generatorURL: String

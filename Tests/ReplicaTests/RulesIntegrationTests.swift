@@ -29,6 +29,7 @@ import Testing
             annotations:
               summary: "{{ $labels.instance }} of {{ .Labels.job }} is up ({{ $value }})"
               ratio: '{{ humanizePercentage $value }} / {{ printf "%.2f" $value }}'
+              runbook: '{{ if eq $labels.job "other" }}http://runbook{{ end }}'
           - alert: SlowToFire
             expr: vector(1)
             for: 1h
@@ -219,7 +220,7 @@ import Testing
         let alert = received.first { ($0["labels"] as? [String: String])?["alertname"] == "SynthUp" }
         #expect(alert?["labels"] as? [String: String] == ["alertname": "SynthUp", "instance": "127.0.0.1:\(base)", "job": "synth",
                                                          "replica": "r1", "severity": "page"])
-        #expect(alert?["annotations"] as? [String: String] == ["summary": "127.0.0.1:\(base) of synth is up (1)", "ratio": "100% / 1.00"])
+        #expect(alert?["annotations"] as? [String: String] == ["summary": "127.0.0.1:\(base) of synth is up (1)", "ratio": "100% / 1.00", "runbook": ""])
         #expect((alert?["generatorURL"] as? String)?.hasSuffix("/graph?g0.expr=up%7Bjob%3D%22synth%22%7D+%3D%3D+1&g0.tab=1") == true)
         #expect((alert?["status"] as? [String: Any])?["state"] as? String == "active")
         // Pending and inactive alerts are not sent.

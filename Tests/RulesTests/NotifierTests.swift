@@ -19,7 +19,7 @@ import Testing
     }
 
     static func alert(_ name: String, _ i: Int) -> NotifierAlert {
-        NotifierAlert(labels: Labels(["alertname": name, "i": String(i)]), annotations: .empty, startsAt: 0, endsAt: 1, generatorURL: "")
+        NotifierAlert(labels: Labels(["alertname": name, "i": String(i)]), annotations: [], startsAt: 0, endsAt: 1, generatorURL: "")
     }
 
     static func alerting(_ yaml: String) throws -> AlertingConfig {
@@ -49,15 +49,15 @@ import Testing
                   static_configs:
                     - targets: ['127.0.0.1:9093']
             """), externalLabels: Labels(["cluster": "eu1", "severity": "none"]))
-        let firing = Alert(labels: Labels(["alertname": "High", "severity": "page"]), annotations: Labels(["summary": "a \"b\""]),
+        let firing = Alert(labels: Labels(["alertname": "High", "severity": "page"]), annotations: [Label("empty", ""), Label("summary", "a \"b\"")],
                            state: .firing, value: 1, activeAt: 1_000, firedAt: 61_000, validUntil: 301_000)
-        let debug = Alert(labels: Labels(["alertname": "Dbg", "severity": "debug"]), annotations: .empty,
+        let debug = Alert(labels: Labels(["alertname": "Dbg", "severity": "debug"]), annotations: [],
                           state: .firing, value: 1, activeAt: 1_000, firedAt: 1_000, validUntil: 2_000)
         n.send(expr: "rate(x[5m]) > 1", alerts: [firing, debug], externalURL: "http://h:9090")
         #expect(await n.sendAll(n.nextBatch()))
         let sent = poster.bodies.withLock { $0 }
         #expect(sent.map(\.0) == ["http://127.0.0.1:9093/am/api/v2/alerts"])
-        #expect(sent.first?.1 == #"[{"labels":{"alertname":"High","cluster":"eu1","severity":"page"},"annotations":{"summary":"a \"b\""},"startsAt":"1970-01-01T00:01:01.000Z","endsAt":"1970-01-01T00:05:01.000Z","generatorURL":"http://h:9090/graph?g0.expr=rate%28x%5B5m%5D%29+%3E+1&g0.tab=1"}]"#)
+        #expect(sent.first?.1 == #"[{"labels":{"alertname":"High","cluster":"eu1","severity":"page"},"annotations":{"empty":"","summary":"a \"b\""},"startsAt":"1970-01-01T00:01:01.000Z","endsAt":"1970-01-01T00:05:01.000Z","generatorURL":"http://h:9090/graph?g0.expr=rate%28x%5B5m%5D%29+%3E+1&g0.tab=1"}]"#)
         #expect(n.statistics.sent == ["http://127.0.0.1:9093/am/api/v2/alerts": 1])
     }
 

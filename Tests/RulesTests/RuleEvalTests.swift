@@ -77,7 +77,8 @@ import TSDB
         let rule = try AlertingRule(
             name: "High", expr: try Parser.parseExpr("m > 1"), query: "m > 1", holdDuration: 120_000, keepFiringFor: 60_000,
             labels: [("severity", "{{ if gt $value 1.5 }}page{{ else }}ticket{{ end }}")],
-            annotations: [("summary", "{{ $labels.instance }} is {{ $value }} in {{ $externalLabels.cluster }}")])
+            annotations: [("summary", "{{ $labels.instance }} is {{ $value }} in {{ $externalLabels.cluster }}"),
+                          ("runbook", "{{ if eq $labels.job \"other\" }}http://runbook{{ end }}")])
         let g = RuleGroup(name: "g", file: "f.yml", interval: 60_000, rules: [rule])
         let sent = Sent()
         let ctx = Self.context(st, sent: sent)
@@ -90,7 +91,7 @@ import TSDB
         #expect(states == [.pending, .pending, .firing, .firing, .firing, .firing, .inactive, .inactive])
         let a = try #require(rule.alerts.first)
         #expect(a.labels == Labels(["alertname": "High", "instance": "h1", "job": "j", "severity": "page"]))
-        #expect(a.annotations == Labels(["summary": "h1 is 2 in eu1"]))
+        #expect(a.annotations == [Label("runbook", ""), Label("summary", "h1 is 2 in eu1")])
         #expect(a.activeAt == 60_000 && a.firedAt == 180_000 && a.resolvedAt == 420_000)
         // Sent when firing (180), re-sent after the 1m resend delay (300), sent resolved (420).
         let calls = sent.calls.withLock { $0 }
