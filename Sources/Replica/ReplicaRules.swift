@@ -94,6 +94,10 @@ struct RulesMetrics: MetricsCollector {
         for (k, s) in groups { w.sample("prometheus_rule_evaluation_failures_total", labels: [("rule_group", k)], Double(s.failures)) }
         w.family("prometheus_rule_group_last_duration_seconds", help: "The duration of the last rule group evaluation.", type: "gauge")
         for (k, s) in groups { w.sample("prometheus_rule_group_last_duration_seconds", labels: [("rule_group", k)], s.lastDuration) }
+        w.family("prometheus_rule_group_iterations_total", help: "The total number of scheduled rule group evaluations, whether executed or missed.", type: "counter")
+        for (k, s) in groups { w.sample("prometheus_rule_group_iterations_total", labels: [("rule_group", k)], Double(s.iterations)) }
+        w.family("prometheus_rule_group_iterations_missed_total", help: "The total number of rule group evaluations missed due to slow rule group evaluation.", type: "counter")
+        for (k, s) in groups { w.sample("prometheus_rule_group_iterations_missed_total", labels: [("rule_group", k)], Double(s.missedIterations)) }
         w.family("prometheus_rule_group_rules", help: "The number of rules.", type: "gauge")
         for g in rules.manager.groups { w.sample("prometheus_rule_group_rules", labels: [("rule_group", g.key)], Double(g.rules.count)) }
         w.family("prometheus_rule_group_interval_seconds", help: "The interval of a rule group.", type: "gauge")

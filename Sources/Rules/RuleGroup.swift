@@ -16,6 +16,9 @@ public struct GroupStats: Sendable {
     public var lastEvalTimestamp: Timestamp?
     /// Samples the last evaluation produced (prometheus_rule_group_last_evaluation_samples).
     public var lastSamples = 0
+    /// Scheduled iterations, run or missed, and the missed ones (slow evaluations).
+    public var iterations = 0
+    public var missedIterations = 0
 }
 
 /// A rule group (Prometheus rules.Group): rules evaluated in order at one timestamp, every
@@ -187,6 +190,10 @@ public final class RuleGroup: Sendable {
             let now = clock.nowNanos()
             let iv = interval * 1_000_000
             let missed = max(0, (now - next) / iv)
+            stats.withLock {
+                $0.iterations += 1 + Int(missed)
+                $0.missedIterations += Int(missed)
+            }
             next += (missed + 1) * iv
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import MetricModel
 import PromQL
@@ -76,5 +77,35 @@ import TSDB
         let r = try RuleEvalTests.samples(st, "r")
         #expect(r.count == 3)
         #expect(r.allSatisfy { $0.1.count == 2 && StaleNaN.isStale($0.1[1].v) })
+    }
+
+    /// A clock whose sleeps return at once: each wake-up lands `cost` after the requested time
+    /// (the evaluation's duration); past `end` sleeping throws, ending the loop.
+    final class FakeClock: RuleClock {
+        let now: Mutex<Int64>
+        let cost: Int64, end: Int64
+        init(start: Int64, cost: Int64, end: Int64) { now = Mutex(start); self.cost = cost; self.end = end }
+        func nowNanos() -> Int64 { now.withLock { $0 } }
+        func sleep(untilNanos t: Int64) async throws {
+            if t > end { throw CancellationError() }
+            now.withLock { $0 = max($0, t + cost) }
+        }
+    }
+
+    @Test(arguments: [(Int64(0), 0), (Int64(25_000), 2)])
+    func loopRunsOnAlignedSlotsAndSkipsMissedOnes(costMs: Int64, missedPerIteration: Int) async throws {
+        let st = MemoryStorage()
+        let g = RuleGroup(name: "loop", file: "f.yml", interval: 10_000,
+                          rules: [RecordingRule(name: "t", expr: try Parser.parseExpr("time()"), query: "time()", labels: .empty)])
+        let start: Int64 = 1_700_000_000_000_000_000
+        let clock = FakeClock(start: start, cost: costMs * 1_000_000, end: start + 60_000_000_000)
+        await g.run(context: RuleEvalTests.context(st), clock: clock)
+        let first = g.evalTimestamp(nowNanos: start) / 1_000_000 + 10_000
+        let step = Int64(10_000 * (missedPerIteration + 1))
+        let want = Array(stride(from: first, through: (start + 60_000_000_000) / 1_000_000, by: Int(step)))
+        let got = try RuleEvalTests.samples(st, "t").first?.1 ?? []
+        #expect(got.map(\.t) == want)
+        #expect(got.allSatisfy { $0.v == Double($0.t) / 1000 })
+        #expect(g.statistics.missedIterations == missedPerIteration * want.count)
     }
 }
