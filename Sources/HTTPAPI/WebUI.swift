@@ -3,8 +3,9 @@ import Hummingbird
 /// A small built-in web page: `/` redirects to `/graph` (as Prometheus), where a query box runs
 /// instant or range queries through /api/v1 and shows a table and a line chart; `/targets` lists
 /// the scrape targets. Not Prometheus's React UI — enough to look at a server from a browser.
-enum WebUI {
-    static func register(on router: PrometheusAPI.APIRouter) {
+public enum WebUI {
+    /// Adds `/`, `/graph` and `/targets` to `router` (the pages call the API on the same origin).
+    public static func register<C: RequestContext>(on router: Router<C>) {
         router.get("/") { _, _ in
             Response(status: .found, headers: [.location: "/graph"])
         }

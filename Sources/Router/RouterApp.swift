@@ -33,9 +33,11 @@ public struct RouterApp: Sendable {
         r.get("/federate") { req, _ in await self.federate(req) }
         r.get("/api/v1/status/buildinfo") { _, _ in jsonResponse(Self.buildInfo) }
         for path in ["/api/v1/status/config", "/api/v1/status/flags", "/api/v1/status/runtimeinfo", "/api/v1/status/tsdb",
-                     "/api/v1/metadata", "/api/v1/targets", "/api/v1/rules", "/api/v1/alerts", "/api/v1/query_exemplars"] {
+                     "/api/v1/metadata", "/api/v1/targets", "/api/v1/rules", "/api/v1/alerts", "/api/v1/query_exemplars",
+                     "/api/v1/targets/metadata", "/api/v1/scrape_pools", "/api/v1/alertmanagers"] {
             r.get(RouterPath(path)) { req, _ in await self.passThrough(req) }
         }
+        WebUI.register(on: r)
         r.get("/api/v1/router/members") { _, _ in jsonResponse(RouterStatus.membersJSON(self.upstreams)) }
         r.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
