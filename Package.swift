@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Remote", dependencies: [
             "MetricModel", "TSDB",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Router", dependencies: [
@@ -55,7 +57,7 @@ let package = Package(
         ]),
         .target(name: "Exporter", dependencies: ["MetricModel", "TSDB", "HTTPAPI"]),
         .target(name: "Replica", dependencies: [
-            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Exposition", "Scrape", "HTTPAPI",
+            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Exposition", "Scrape", "HTTPAPI", "Remote",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -95,8 +97,9 @@ let package = Package(
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"],
                     exclude: ["known-failures.txt"], resources: [.copy("testdata")]),
         .testTarget(name: "RemoteTests", dependencies: [
-            "Remote", "MetricModel",
+            "Remote", "MetricModel", "TSDB",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "RouterTests", dependencies: [
             "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling",

@@ -3,6 +3,7 @@ import HTTPAPI
 import Logging
 import MetricModel
 import PromQL
+import Remote
 import Scrape
 import ServiceLifecycle
 import Synchronization
@@ -24,6 +25,9 @@ public final class Replica: Sendable {
     public let http: HTTPServer
     let readiness = Readiness()
     let dbOptions: DBOptions
+    /// remote_write queues, fed by the storage's committed appends.
+    public let remoteWrite: RemoteWriteStorage
+    let userAgent: String
     private let current: Mutex<ReplicaConfig>
     private let reloadLock = Mutex<Void>(())
 
@@ -42,6 +46,8 @@ public final class Replica: Sendable {
         }
         dbOptions = dbo
         status = ReplicaStatus(options: options, version: version)
+        userAgent = "Prometheus/\(version)"
+        remoteWrite = RemoteWriteStorage(logger: logger)
         fetcher = HTTPFetcher()
         scrape = ScrapeManager(storage: storage, fetcher: fetcher, logger: logger)
         discovery = DiscoveryManager(scrape: scrape, http: fetcher, logger: logger, parseFile: ReplicaConfig.parseDiscovered)
@@ -60,6 +66,8 @@ public final class Replica: Sendable {
             defaultEvalInterval: config.prometheus.global.evaluationInterval.milliseconds, maxConcurrency: options.queryMaxConcurrency))
         http = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)
         status.loaded(config)
+        try remoteWrite.apply(config.remoteWriteSettings(userAgent: userAgent))
+        storage.setRemoteWrite(remoteWrite)
         let st = storage
         metrics.register(ReplicaMetrics(status: status, scrape: scrape, storage: StorageStatsSource(stats: {
             guard let db = st.current as? DB else { return (0, 0) }
@@ -67,6 +75,7 @@ public final class Replica: Sendable {
             return (s.series, Int(s.samplesAppended))
         }), readiness: readiness))
         metrics.register(ProcessMetrics())
+        metrics.register(RemoteWriteMetrics(storage: remoteWrite))
         box.set { [weak self] in try self?.reload() }
     }
 
@@ -75,6 +84,7 @@ public final class Replica: Sendable {
         try reloadLock.withLock { _ in
             do {
                 let c = try ReplicaConfig.load(file: options.configFile)
+                try remoteWrite.apply(c.remoteWriteSettings(userAgent: userAgent))
                 current.withLock { $0 = c }
                 status.loaded(c)
                 if readiness.isReady { discovery.apply(c.pools) }
@@ -87,13 +97,13 @@ public final class Replica: Sendable {
         }
     }
 
-    /// The services in start order: storage, discovery, scrape, HTTP, signal handling.
+    /// The services in start order: storage, remote write, discovery, scrape, HTTP, signal handling.
     public func services() -> [any Service] {
         let storageService = StorageService(
             box: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
             onReady: { [self] in discovery.apply(current.withLock { $0.pools }) },
             onStop: { [fetcher] in await fetcher.shutdown() })
-        return [storageService, discovery, scrape, http, HangupService(replica: self)]
+        return [storageService, remoteWrite, discovery, scrape, http, HangupService(replica: self)]
     }
 
     public func run() async throws {
