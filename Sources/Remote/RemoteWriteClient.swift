@@ -24,6 +24,9 @@ final class RemoteWriteClient: Sendable {
         settings = s
         var cfg = HTTPClient.Configuration(redirectConfiguration: s.followRedirects ? .follow(max: 10, allowCycles: false) : .disallow)
         cfg.connectionPool.idleTimeout = .seconds(120)
+        // Fail a request at once when the endpoint refuses connections: the queue retries with
+        // its own back-off (AsyncHTTPClient would otherwise keep trying until remote_timeout).
+        cfg.connectionPool.retryConnectionEstablishment = false
         cfg.httpVersion = .http1Only
         cfg.decompression = .disabled
         if s.url.lowercased().hasPrefix("https://") { cfg.tlsConfiguration = try Self.tls(s.tls) }

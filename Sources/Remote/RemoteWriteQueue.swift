@@ -20,6 +20,8 @@ public final class RemoteWriteQueue: Sendable {
     let client: RemoteWriteClient
     let logger: Logger
     private let stopping = Atomic<Bool>(false)
+    /// When a stopping queue gives up on what it still holds (set once by `stop()`).
+    private let flushDeadlineAt = Mutex<ContinuousClock.Instant?>(nil)
     /// Series ref → labels as appended / as sent / shard. Cleared when large (refs of a TSDB are not reused).
     private let seriesCache = Mutex<[SeriesRef: CachedSeries]>([:])
     static let maxCachedSeries = 1 << 20
@@ -78,7 +80,13 @@ public final class RemoteWriteQueue: Sendable {
     }
 
     /// Asks the shard loops to deliver what they hold (for up to `flushDeadline`) and return.
-    public func stop() { stopping.store(true, ordering: .relaxed) }
+    public func stop() {
+        flushDeadlineAt.withLock { if $0 == nil { $0 = .now + settings.flushDeadline } }
+        stopping.store(true, ordering: .relaxed)
+    }
+
+    /// The flush deadline once stopping, else nil.
+    var flushUntil: ContinuousClock.Instant? { flushDeadlineAt.withLock { $0 } }
 
     /// Runs the shard loops until `stop()` and the flush are done, then closes the client.
     public func run() async {
@@ -95,11 +103,10 @@ public final class RemoteWriteQueue: Sendable {
     func runShard(_ shard: ShardBuffer) async {
         let poll = min(settings.batchSendDeadline, .milliseconds(25))
         var lastSend = ContinuousClock.now
-        var flushUntil: ContinuousClock.Instant?
         while true {
             if Task.isCancelled { return abandon(shard) }
             let now = ContinuousClock.now
-            if stopping.load(ordering: .relaxed) && flushUntil == nil { flushUntil = now + settings.flushDeadline }
+            let flushUntil = self.flushUntil
             let force = flushUntil != nil || now - lastSend >= settings.batchSendDeadline
             let batch = shard.take(max: settings.maxSamplesPerSend, force: force)
             if batch.isEmpty {
@@ -108,9 +115,9 @@ public final class RemoteWriteQueue: Sendable {
                 try? await Task.sleep(for: poll)
                 continue
             }
-            await send(batch, flushUntil: { flushUntil ?? (self.stopping.load(ordering: .relaxed) ? ContinuousClock.now + self.settings.flushDeadline : nil) })
+            await send(batch)
             lastSend = ContinuousClock.now
-            if let f = flushUntil, ContinuousClock.now >= f {
+            if let f = self.flushUntil, ContinuousClock.now >= f {
                 abandon(shard)
                 return
             }
@@ -132,7 +139,7 @@ public final class RemoteWriteQueue: Sendable {
     }
 
     /// Encodes and sends one batch, retrying recoverable errors with back-off.
-    func send(_ raw: [QueuedSample], flushUntil: () -> ContinuousClock.Instant?) async {
+    func send(_ raw: [QueuedSample]) async {
         var batch = raw
         if let limit = settings.sampleAgeLimit {
             let oldest = wallClockMs() - limit.milliseconds
@@ -161,7 +168,7 @@ public final class RemoteWriteQueue: Sendable {
                 logger.error("non-recoverable error", metadata: ["count": "\(batch.count)", "err": "\(why)"])
                 return
             case let .recoverable(why, retryAfter):
-                if Task.isCancelled || flushUntil().map({ ContinuousClock.now >= $0 }) == true {
+                if Task.isCancelled || flushUntil.map({ ContinuousClock.now >= $0 }) == true {
                     counters.add(counters.samplesFailed, batch.count)
                     logger.warning("Remote write flush deadline passed, dropping batch", metadata: ["count": "\(batch.count)", "err": "\(why)"])
                     return
@@ -169,7 +176,7 @@ public final class RemoteWriteQueue: Sendable {
                 counters.add(counters.samplesRetried, batch.count)
                 logger.warning("Failed to send batch, retrying", metadata: ["err": "\(why)"])
                 var wait = retryAfter.map { min($0, settings.maxBackoff * 10) } ?? backoff
-                if let f = flushUntil() { wait = min(wait, max(.zero, f - ContinuousClock.now)) }
+                if let f = flushUntil { wait = min(wait, max(.zero, f - ContinuousClock.now)) }
                 try? await Task.sleep(for: wait)
                 backoff = min(backoff * 2, settings.maxBackoff)
             }

@@ -66,8 +66,9 @@ import Testing
                 ("random", random), ("text", text), ("runs", runs)]
     }
 
-    @Test(arguments: inputs())
-    func snappyRoundTrips(_ name: String, _ input: [UInt8]) throws {
+    @Test(arguments: ["empty", "one", "short", "random", "text", "runs"])
+    func snappyRoundTrips(_ name: String) throws {
+        let input = try #require(Self.inputs().first { $0.0 == name }?.1)
         let c = Snappy.compress(input)
         #expect(try Snappy.decompress(c) == input, "\(name)")
         #expect(c.count <= Snappy.maxEncodedLength(input.count))

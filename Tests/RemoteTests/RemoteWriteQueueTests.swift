@@ -174,6 +174,24 @@ func eventually(_ seconds: Double, _ cond: () -> Bool) async -> Bool {
         }
     }
 
+    /// A refused connection fails the attempt at once (not after remote_timeout) and is retried.
+    @Test func refusedConnectionsAreRetriedQuickly() async throws {
+        var s = settings("http://127.0.0.1:1/api/v1/write")  // port 1: connection refused
+        s.timeout = .seconds(30)
+        s.shards = 1
+        var stoppingAt = ContinuousClock.now
+        try await withRemote([s]) { rw, mem in
+            try append(rw, mem, [(Labels(["__name__": "z"]), 1, 1)])
+            #expect(await eventually(3) { rw.stats()[0].samplesRetried >= 3 })
+            #expect(rw.stats()[0].samplesPending == 0)  // the batch is in flight, not lost
+            #expect(rw.stats()[0].samplesFailed == 0)
+            stoppingAt = .now
+        }
+        // Shutdown gives up on the undeliverable batch after flushDeadline (2 s), not never.
+        let took = ContinuousClock.now - stoppingAt
+        #expect(took >= .milliseconds(1500) && took < .seconds(4), "\(took)")
+    }
+
     @Test func fullShardDropsOldestAndQueuesWhileReceiverIsDown() async throws {
         let recv = FakeReceiver(script: Array(repeating: 503, count: 1_000_000))
         try await recv.start()

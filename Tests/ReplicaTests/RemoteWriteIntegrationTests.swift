@@ -98,9 +98,10 @@ import Testing
         var last = ""
         let ok = await HTTP.eventually(30) {
             let t = Date().timeIntervalSince1970 - 2
-            guard let a = await raw(ours, sel, window: 4, at: t), let b = await raw(recvPort, sel, window: 4, at: t),
-                  a.count > 40, (a.values.first?.count ?? 0) >= 3 else { return false }
+            guard let a = await raw(ours, sel, window: 4, at: t), let b = await raw(recvPort, sel, window: 4, at: t) else { return false }
             last = "ours \(a.count) series, theirs \(b.count)"
+            // 40 exporter series, 10 of them dropped, + up and 4 scrape_* series; 3+ scrapes each.
+            guard a.count == 35, a.values.allSatisfy({ $0.count >= 3 }) else { return false }
             matched = a == b
             return matched
         }
