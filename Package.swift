@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Exporter", "MetricModel", "TSDB", "PromQL"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "MetricModel", "TSDB"]),
-        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Scrape", "Config", "MetricModel"]),
+        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Scrape", "Config", "MetricModel", "Remote"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "MetricModel"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RelabelingTests", dependencies: ["Relabeling", "MetricModel"]),

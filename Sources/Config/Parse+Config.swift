@@ -32,7 +32,7 @@ extension PrometheusConfig {
             var raws: [RawYAML] = []
             for item in try ctx.sequence(n, field: key, of: "*config.RemoteWriteConfig") {
                 if ctx.isNull(item) { throw ctx.error(item, field: key, "empty or null \(what) config section") }
-                raws.append(ctx.raw(item))
+                raws.append(ctx.raw(ctx.redactingSecrets(item)))
             }
             if key == "remote_write" {
                 cfg.remoteWriteConfigs = try ctx.remoteWriteConfigs(n, scheme: cfg.global.metricNameValidationScheme)

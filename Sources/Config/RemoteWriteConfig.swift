@@ -182,3 +182,29 @@ extension YAMLContext {
         return q
     }
 }
+
+extension YAMLContext {
+    /// Keys whose values Prometheus prints as `<secret>` (common/config.Secret fields).
+    static let secretKeys: Set<String> = ["password", "credentials", "bearer_token", "key", "client_secret"]
+
+    /// The node with every secret value replaced by `<secret>`, so that a section kept as raw YAML
+    /// (rendered by /api/v1/status/config) does not show passwords.
+    func redactingSecrets(_ node: Node) -> Node {
+        switch node {
+        case .mapping(let m):
+            var pairs: [(Node, Node)] = []
+            for (k, v) in m {
+                if let key = k.scalar?.string, Self.secretKeys.contains(key), case .scalar(let sc) = v, !sc.string.isEmpty, !isNull(v) {
+                    pairs.append((k, Node("<secret>")))
+                } else {
+                    pairs.append((k, redactingSecrets(v)))
+                }
+            }
+            return Node(pairs, m.tag, m.style)
+        case .sequence(let seq):
+            return Node(seq.map { redactingSecrets($0) }, seq.tag, seq.style)
+        default:
+            return node
+        }
+    }
+}

@@ -22,6 +22,11 @@ final class RemoteWriteClient: Sendable {
 
     init(_ s: RemoteWriteSettings) throws {
         settings = s
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: try Self.configuration(s))
+    }
+
+    /// The client settings (TLS files are read here, so a bad file fails `RemoteWriteQueue.init`).
+    static func configuration(_ s: RemoteWriteSettings) throws -> HTTPClient.Configuration {
         var cfg = HTTPClient.Configuration(redirectConfiguration: s.followRedirects ? .follow(max: 10, allowCycles: false) : .disallow)
         cfg.connectionPool.idleTimeout = .seconds(120)
         // Fail a request at once when the endpoint refuses connections: the queue retries with
@@ -38,7 +43,7 @@ final class RemoteWriteClient: Sendable {
             if let user = u.user { auth = .basic(username: user, password: u.password ?? "") }
             cfg.proxy = .server(host: host, port: u.port ?? 80, authorization: auth)
         }
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: cfg)
+        return cfg
     }
 
     func shutdown() async { try? await http.shutdown() }

@@ -17,7 +17,6 @@ public final class RemoteWriteQueue: Sendable {
     public let settings: RemoteWriteSettings
     let counters = QueueCounters()
     let shards: [ShardBuffer]
-    let client: RemoteWriteClient
     let logger: Logger
     private let stopping = Atomic<Bool>(false)
     /// When a stopping queue gives up on what it still holds (set once by `stop()`).
@@ -28,7 +27,9 @@ public final class RemoteWriteQueue: Sendable {
 
     public init(_ s: RemoteWriteSettings, logger: Logger) throws {
         settings = s
-        client = try RemoteWriteClient(s)
+        // Validate TLS / proxy settings now; the HTTP client itself is made by `run()` (it must be
+        // shut down, and a queue replaced by a reload before it ran never needs one).
+        _ = try RemoteWriteClient.configuration(s)
         shards = (0..<max(1, s.shards)).map { _ in ShardBuffer(capacity: s.capacity) }
         var l = logger
         l[metadataKey: "remote_name"] = "\(s.name)"
@@ -90,17 +91,22 @@ public final class RemoteWriteQueue: Sendable {
 
     /// Runs the shard loops until `stop()` and the flush are done, then closes the client.
     public func run() async {
+        let c: RemoteWriteClient
+        do { c = try RemoteWriteClient(settings) } catch {
+            logger.error("Cannot start remote write queue", metadata: ["err": "\(error)"])
+            return
+        }
         logger.info("Starting remote write queue", metadata: ["shards": "\(shards.count)"])
         await withDiscardingTaskGroup { group in
             for shard in shards {
-                group.addTask { await self.runShard(shard) }
+                group.addTask { await self.runShard(shard, c) }
             }
         }
-        await client.shutdown()
+        await c.shutdown()
         logger.info("Remote write queue stopped")
     }
 
-    func runShard(_ shard: ShardBuffer) async {
+    func runShard(_ shard: ShardBuffer, _ client: RemoteWriteClient) async {
         let poll = min(settings.batchSendDeadline, .milliseconds(25))
         var lastSend = ContinuousClock.now
         while true {
@@ -115,7 +121,7 @@ public final class RemoteWriteQueue: Sendable {
                 try? await Task.sleep(for: poll)
                 continue
             }
-            await send(batch)
+            await send(batch, client)
             lastSend = ContinuousClock.now
             if let f = self.flushUntil, ContinuousClock.now >= f {
                 abandon(shard)
@@ -139,7 +145,7 @@ public final class RemoteWriteQueue: Sendable {
     }
 
     /// Encodes and sends one batch, retrying recoverable errors with back-off.
-    func send(_ raw: [QueuedSample]) async {
+    func send(_ raw: [QueuedSample], _ client: RemoteWriteClient) async {
         var batch = raw
         if let limit = settings.sampleAgeLimit {
             let oldest = wallClockMs() - limit.milliseconds

@@ -66,6 +66,23 @@ import Testing
         }
     }
 
+    /// /api/v1/status/config shows remote_write with secrets hidden, as Prometheus does.
+    @Test func renderedConfigHidesSecrets() throws {
+        let cfg = try PrometheusConfig.parse(yaml: """
+            remote_write:
+              - url: http://x/write
+                basic_auth: {username: u, password: s3cret}
+                tls_config: {cert: "-----BEGIN CERT-----", key: "-----BEGIN KEY-----"}
+              - url: http://y/write
+                authorization: {credentials: tok3n}
+            """)
+        let text = cfg.string()
+        #expect(!text.contains("s3cret") && !text.contains("tok3n") && !text.contains("BEGIN KEY"))
+        #expect(text.contains("password: <secret>") && text.contains("credentials: <secret>"))
+        #expect(text.contains("username: u"))
+        #expect(cfg.remoteWriteConfigs[0].httpClientConfig.basicAuth?.password.value == "s3cret")
+    }
+
     @Test func remoteReadStillWarns() throws {
         let cfg = try PrometheusConfig.parse(yaml: "remote_read:\n  - url: http://x/read\nremote_write:\n  - url: http://x/write\n")
         #expect(cfg.remoteWriteConfigs.count == 1)
