@@ -10,8 +10,8 @@ import Synchronization
 import TSDB
 import UnixSignals
 
-/// A Prometheus-compatible server: storage, scrape (discovery + loops) and HTTP, wired in start
-/// order. `run()` runs them in one ServiceGroup; SIGTERM/SIGINT shut down in reverse order (HTTP,
+/// A Prometheus-compatible server: storage, scrape (discovery + loops), rules (+ notifier) and
+/// HTTP, wired in start order. `run()` runs them in one ServiceGroup; SIGTERM/SIGINT shut down in reverse order (HTTP,
 /// scrape, discovery, then storage flushes and closes its WAL); SIGHUP and POST /-/reload re-read
 /// the config, keeping the running one when the new one is bad.
 public final class Replica: Sendable {
@@ -28,6 +28,7 @@ public final class Replica: Sendable {
     /// remote_write queues, fed by the storage's committed appends.
     public let remoteWrite: RemoteWriteStorage
     let userAgent: String
+    let rules: ReplicaRules
     private let current: Mutex<ReplicaConfig>
     private let reloadLock = Mutex<Void>(())
 
@@ -36,6 +37,7 @@ public final class Replica: Sendable {
         self.options = options
         self.logger = logger
         let config = try ReplicaConfig.load(file: options.configFile)
+        let groups = try ReplicaRules.load(config)
         current = Mutex(config)
         var dbo = DBOptions()
         do {
@@ -57,13 +59,18 @@ public final class Replica: Sendable {
         let metrics = MetricsRegistry()
         let box = ReloadBox()
         var api = APIServices(
-            storage: storage, targets: ScrapeTargets(manager: scrape), status: status, metrics: metrics,
+            storage: storage, targets: ScrapeTargets(manager: scrape, external: ExternalURL(flag: options.externalURL, listenAddress: options.listenAddress)), status: status, metrics: metrics,
             readiness: readiness, reload: nil, externalLabels: { [status] in status.externalLabels },
             lookbackDelta: options.lookbackDeltaMs)
         if options.enableLifecycle { api.reload = { try box.call() } }
-        api.engine = Engine(options: EngineOptions(
+        let engine = Engine(options: EngineOptions(
             lookbackDelta: options.lookbackDeltaMs, maxSamples: options.queryMaxSamples, timeout: options.queryTimeoutMs,
             defaultEvalInterval: config.prometheus.global.evaluationInterval.milliseconds, maxConcurrency: options.queryMaxConcurrency))
+        api.engine = engine
+        rules = ReplicaRules(engine: engine, storage: storage,
+                             externalURL: rulesExternalURL(options), logger: logger)
+        rules.apply(config, groups: groups)
+        api.rules = rules
         http = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)
         status.loaded(config)
         try remoteWrite.apply(config.remoteWriteSettings(userAgent: userAgent))
@@ -74,6 +81,7 @@ public final class Replica: Sendable {
             let s = db.head.stats
             return (s.series, Int(s.samplesAppended))
         }), readiness: readiness))
+        metrics.register(RulesMetrics(rules: rules))
         metrics.register(ProcessMetrics())
         metrics.register(RemoteWriteMetrics(storage: remoteWrite))
         box.set { [weak self] in try self?.reload() }
@@ -84,9 +92,11 @@ public final class Replica: Sendable {
         try reloadLock.withLock { _ in
             do {
                 let c = try ReplicaConfig.load(file: options.configFile)
+                let groups = try ReplicaRules.load(c)
                 try remoteWrite.apply(c.remoteWriteSettings(userAgent: userAgent))
                 current.withLock { $0 = c }
                 status.loaded(c)
+                rules.apply(c, groups: groups)
                 if readiness.isReady { discovery.apply(c.pools) }
                 logger.info("Completed loading of configuration file", metadata: ["filename": "\(options.configFile)"])
             } catch {
@@ -97,13 +107,15 @@ public final class Replica: Sendable {
         }
     }
 
-    /// The services in start order: storage, remote write, discovery, scrape, HTTP, signal handling.
+    /// The services in start order: storage, remote write, discovery, scrape, notifier, rules, HTTP,
+    /// signal handling (so remote write flushes after scraping and rules have stopped).
     public func services() -> [any Service] {
         let storageService = StorageService(
             box: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
             onReady: { [self] in discovery.apply(current.withLock { $0.pools }) },
             onStop: { [fetcher] in await fetcher.shutdown() })
-        return [storageService, remoteWrite, discovery, scrape, http, HangupService(replica: self)]
+        return [storageService, remoteWrite, discovery, scrape, rules.notifier, RulesService(manager: rules.manager, readiness: readiness),
+                http, HangupService(replica: self)]
     }
 
     public func run() async throws {

@@ -22,6 +22,9 @@ struct ReplicaCommand: AsyncParsableCommand {
     var listenAddress = "0.0.0.0:9090"
     @Flag(name: .customLong("web.enable-lifecycle"), help: "Enable shutdown and reload via HTTP request.")
     var enableLifecycle = false
+
+    @Option(name: .customLong("web.external-url"), help: "The URL under which the server is externally reachable (default http://<hostname>:<port>/).")
+    var externalURL: String?
     @Option(name: .customLong("log.level"), help: "Only log messages with the given severity or above: debug, info, warn, error.")
     var logLevel = "info"
     @Option(name: .customLong("query.lookback-delta"), help: "The maximum lookback duration for retrieving metrics during expression evaluations and federation.")
@@ -41,6 +44,7 @@ struct ReplicaCommand: AsyncParsableCommand {
         o.retentionSize = retentionSize
         o.listenAddress = listenAddress
         o.enableLifecycle = enableLifecycle
+        o.externalURL = externalURL
         o.logLevel = logLevel
         guard let lb = parseDurationMs(lookbackDelta), let qt = parseDurationMs(queryTimeout) else {
             throw ValidationError("invalid duration in --query.lookback-delta or --query.timeout")
