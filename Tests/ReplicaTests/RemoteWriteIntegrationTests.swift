@@ -50,9 +50,19 @@ import Testing
         try "global:\n  scrape_interval: 1h\n".write(to: dir.appendingPathComponent("recv.yml"), atomically: true, encoding: .utf8)
         var receiver = try startReceiver(dir, recvPort, 1)
         defer { receiver.stop() }
+        // A recording rule's output goes through the same storage hook as scraped samples.
+        try """
+        groups:
+          - name: rw
+            interval: 1s
+            rules:
+              - record: job:synthetic_requests:sum
+                expr: sum by (job) (synthetic_requests_0_total)
+        """.write(to: dir.appendingPathComponent("rules.yml"), atomically: true, encoding: .utf8)
         try """
         global:
           scrape_interval: 1s
+        rule_files: [rules.yml]
         scrape_configs:
           - job_name: ex
             static_configs:
@@ -100,8 +110,10 @@ import Testing
             let t = Date().timeIntervalSince1970 - 2
             guard let a = await raw(ours, sel, window: 4, at: t), let b = await raw(recvPort, sel, window: 4, at: t) else { return false }
             last = "ours \(a.count) series, theirs \(b.count)"
-            // 40 exporter series, 10 of them dropped, + up and 4 scrape_* series; 3+ scrapes each.
-            guard a.count == 35, a.values.allSatisfy({ $0.count >= 3 }) else { return false }
+            // 40 exporter series, 10 of them dropped, + up and 4 scrape_* series, + the recording
+            // rule's series; 3+ samples each.
+            guard a.count == 36, a.keys.contains(where: { $0.contains("job:synthetic_requests:sum") }),
+                  a.values.allSatisfy({ $0.count >= 3 }) else { return false }
             matched = a == b
             return matched
         }
