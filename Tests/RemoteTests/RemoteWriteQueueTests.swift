@@ -127,7 +127,8 @@ func eventually(_ seconds: Double, _ cond: () -> Bool) async -> Bool {
             let a = rw.wrap(mem.appender())
             try a.append(ref: nil, labels: Labels(["__name__": "rolled_back"]), t: 5, v: 5)
             a.rollback()
-            #expect(await eventually(5) { recv.received.count == 50 })
+            // The receiver records a request before its answer reaches us: wait for both.
+            #expect(await eventually(5) { recv.received.count == 50 && rw.stats()[0].samplesSent == 50 })
             let st = rw.stats()[0]
             #expect(st.samplesSent == 50)
             #expect(st.droppedRelabel == 50)
@@ -158,7 +159,7 @@ func eventually(_ seconds: Double, _ cond: () -> Bool) async -> Bool {
         s.shards = 1
         try await withRemote([s]) { rw, mem in
             try append(rw, mem, [(Labels(["__name__": "a"]), 1, 1), (Labels(["__name__": "a"]), 2, 2)])
-            #expect(await eventually(5) { recv.received.count == 2 })
+            #expect(await eventually(5) { recv.received.count == 2 && rw.stats()[0].samplesSent == 2 })
             #expect(recv.hits.load(ordering: .relaxed) == 4)
             #expect(rw.stats()[0].samplesRetried == 6)
             // A 400 drops the batch: one request, counted as failed, no retry loop.
@@ -224,7 +225,7 @@ func eventually(_ seconds: Double, _ cond: () -> Bool) async -> Bool {
         b.identity = "b"
         try await withRemote([a, b]) { rw, mem in
             try append(rw, mem, [(Labels(["__name__": "x"]), 1, 1)])
-            #expect(await eventually(5) { recv.received.count == 2 })
+            #expect(await eventually(5) { recv.received.count == 2 && rw.stats().allSatisfy { $0.samplesSent == 1 } })
             try rw.apply([a])
             #expect(rw.stats().map(\.name) == ["test"])
             #expect(rw.stats()[0].samplesSent == 1)  // same queue object, counters kept
