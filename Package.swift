@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Remote", dependencies: [
             "MetricModel", "TSDB",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Router", dependencies: [
@@ -60,7 +62,7 @@ let package = Package(
         ]),
         .target(name: "Exporter", dependencies: ["MetricModel", "TSDB", "HTTPAPI"]),
         .target(name: "Replica", dependencies: [
-            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Exposition", "Scrape", "HTTPAPI", "Rules",
+            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Exposition", "Scrape", "HTTPAPI", "Remote", "Rules",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -86,7 +88,7 @@ let package = Package(
         .testTarget(name: "MetricModelTests", dependencies: ["MetricModel"]),
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Exporter", "MetricModel", "TSDB", "PromQL"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "MetricModel", "TSDB"]),
-        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Scrape", "Config", "MetricModel"]),
+        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Scrape", "Config", "MetricModel", "Remote"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Config", "PromQL", "TSDB", "MetricModel"], exclude: ["Fixtures"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "MetricModel"],
                     resources: [.copy("Fixtures")]),
@@ -101,8 +103,9 @@ let package = Package(
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "MetricModel"],
                     exclude: ["known-failures.txt"], resources: [.copy("testdata")]),
         .testTarget(name: "RemoteTests", dependencies: [
-            "Remote", "MetricModel",
+            "Remote", "MetricModel", "TSDB",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "RouterTests", dependencies: [
             "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling", "HTTPAPI",

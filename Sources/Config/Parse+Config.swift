@@ -32,9 +32,11 @@ extension PrometheusConfig {
             var raws: [RawYAML] = []
             for item in try ctx.sequence(n, field: key, of: "*config.RemoteWriteConfig") {
                 if ctx.isNull(item) { throw ctx.error(item, field: key, "empty or null \(what) config section") }
-                raws.append(ctx.raw(item))
+                raws.append(ctx.raw(ctx.redactingSecrets(item)))
             }
-            if !raws.isEmpty {
+            if key == "remote_write" {
+                cfg.remoteWriteConfigs = try ctx.remoteWriteConfigs(n, scheme: cfg.global.metricNameValidationScheme)
+            } else if !raws.isEmpty {
                 cfg.warnings.append("\(filename):\(n.mark?.line ?? 0): \(key) is accepted but not implemented by promfleet yet; \(raws.count) endpoint(s) ignored")
             }
             if key == "remote_write" { cfg.remoteWrite = raws } else { cfg.remoteRead = raws }
@@ -61,6 +63,7 @@ extension PrometheusConfig {
         ruleFiles = ruleFiles.map { joinDir(dir, $0) }
         scrapeConfigFiles = scrapeConfigFiles.map { joinDir(dir, $0) }
         for i in scrapeConfigs.indices { scrapeConfigs[i].resolvePaths(relativeTo: dir) }
+        for i in remoteWriteConfigs.indices { remoteWriteConfigs[i].httpClientConfig.resolvePaths(relativeTo: dir) }
         for i in alerting.alertmanagers.indices {
             alerting.alertmanagers[i].httpClientConfig.resolvePaths(relativeTo: dir)
             for j in alerting.alertmanagers[i].fileSDConfigs.indices {

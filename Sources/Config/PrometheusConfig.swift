@@ -11,8 +11,11 @@ public struct PrometheusConfig: Sendable {
     public var ruleFiles: [String] = []
     public var scrapeConfigFiles: [String] = []
     public var scrapeConfigs: [ScrapeConfig] = []
-    /// Accepted and kept, not implemented yet (a warning is listed in `warnings`).
+    /// `remote_write` entries as written (rendered back by `string()`); parsed in `remoteWriteConfigs`.
     public var remoteWrite: [RawYAML] = []
+    /// `remote_write`, parsed and validated (protocol 1.0 sender in the Remote module).
+    public var remoteWriteConfigs: [RemoteWriteConfig] = []
+    /// Accepted and kept, not implemented yet (a warning is listed in `warnings`).
     public var remoteRead: [RawYAML] = []
     /// Other top-level sections Prometheus knows (`storage`, `tracing`, `otlp`, `runtime`): kept raw.
     public var otherSections: [(String, RawYAML)] = []

@@ -3,6 +3,7 @@ import HTTPAPI
 import Logging
 import MetricModel
 import PromQL
+import Remote
 import Scrape
 import ServiceLifecycle
 import Synchronization
@@ -24,6 +25,9 @@ public final class Replica: Sendable {
     public let http: HTTPServer
     let readiness = Readiness()
     let dbOptions: DBOptions
+    /// remote_write queues, fed by the storage's committed appends.
+    public let remoteWrite: RemoteWriteStorage
+    let userAgent: String
     let rules: ReplicaRules
     private let current: Mutex<ReplicaConfig>
     private let reloadLock = Mutex<Void>(())
@@ -44,6 +48,8 @@ public final class Replica: Sendable {
         }
         dbOptions = dbo
         status = ReplicaStatus(options: options, version: version)
+        userAgent = "Prometheus/\(version)"
+        remoteWrite = RemoteWriteStorage(logger: logger)
         fetcher = HTTPFetcher()
         scrape = ScrapeManager(storage: storage, fetcher: fetcher, logger: logger)
         discovery = DiscoveryManager(scrape: scrape, http: fetcher, logger: logger, parseFile: ReplicaConfig.parseDiscovered)
@@ -67,6 +73,8 @@ public final class Replica: Sendable {
         api.rules = rules
         http = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)
         status.loaded(config)
+        try remoteWrite.apply(config.remoteWriteSettings(userAgent: userAgent))
+        storage.setRemoteWrite(remoteWrite)
         let st = storage
         metrics.register(ReplicaMetrics(status: status, scrape: scrape, storage: StorageStatsSource(stats: {
             guard let db = st.current as? DB else { return (0, 0) }
@@ -75,6 +83,7 @@ public final class Replica: Sendable {
         }), readiness: readiness))
         metrics.register(RulesMetrics(rules: rules))
         metrics.register(ProcessMetrics())
+        metrics.register(RemoteWriteMetrics(storage: remoteWrite))
         box.set { [weak self] in try self?.reload() }
     }
 
@@ -84,6 +93,7 @@ public final class Replica: Sendable {
             do {
                 let c = try ReplicaConfig.load(file: options.configFile)
                 let groups = try ReplicaRules.load(c)
+                try remoteWrite.apply(c.remoteWriteSettings(userAgent: userAgent))
                 current.withLock { $0 = c }
                 status.loaded(c)
                 rules.apply(c, groups: groups)
@@ -97,13 +107,14 @@ public final class Replica: Sendable {
         }
     }
 
-    /// The services in start order: storage, discovery, scrape, notifier, rules, HTTP, signal handling.
+    /// The services in start order: storage, remote write, discovery, scrape, notifier, rules, HTTP,
+    /// signal handling (so remote write flushes after scraping and rules have stopped).
     public func services() -> [any Service] {
         let storageService = StorageService(
             box: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
             onReady: { [self] in discovery.apply(current.withLock { $0.pools }) },
             onStop: { [fetcher] in await fetcher.shutdown() })
-        return [storageService, discovery, scrape, rules.notifier, RulesService(manager: rules.manager, readiness: readiness),
+        return [storageService, remoteWrite, discovery, scrape, rules.notifier, RulesService(manager: rules.manager, readiness: readiness),
                 http, HangupService(replica: self)]
     }
 

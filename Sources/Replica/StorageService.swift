@@ -3,6 +3,7 @@ import HTTPAPI
 import Logging
 import MetricModel
 import ServiceLifecycle
+import Remote
 import Synchronization
 import TSDB
 
@@ -11,11 +12,18 @@ import TSDB
 /// throw `unavailable` (the HTTP API answers 503 until ready anyway; scraping starts after).
 final class StorageBox: Appendable, Queryable, Sendable {
     private let db = Mutex<(any Appendable & Queryable)?>(nil)
+    private let remote = Mutex<RemoteWriteStorage?>(nil)
 
     func set(_ s: any Appendable & Queryable) { db.withLock { $0 = s } }
     var current: (any Appendable & Queryable)? { db.withLock { $0 } }
+    /// Committed appends are also handed to these remote_write queues.
+    func setRemoteWrite(_ r: RemoteWriteStorage) { remote.withLock { $0 = r } }
 
-    func appender() -> any Appender { current?.appender() ?? RejectingAppender() }
+    func appender() -> any Appender {
+        let a = current?.appender() ?? RejectingAppender()
+        guard let r = remote.withLock({ $0 }) else { return a }
+        return r.wrap(a)
+    }
 
     func querier(mint: Timestamp, maxt: Timestamp) throws -> any Querier {
         guard let s = current else { throw APIError(.unavailable, "Service Unavailable") }

@@ -66,6 +66,12 @@ let badFixtures: [BadFixture] = [
     BadFixture(file: "validation_scheme.bad.yml", line: 2, message: "unrecognized ValidationScheme: \"invalid_scheme\"", prometheusRejects: false),
     BadFixture(file: "keepequal_extra_field.bad.yml", line: 4, message: "keepequal action requires only 'source_labels' and `target_label`, and no other fields"),
     BadFixture(file: "http_sd_no_host.bad.yml", line: 4, message: "host is missing in URL"),
+    BadFixture(file: "remote_write_url_missing.bad.yml", line: 2, message: "url for remote_write is empty"),
+    BadFixture(file: "remote_write_dup.bad.yml", line: 4, message: "found multiple remote write configs with job name \"queue1\""),
+    BadFixture(file: "remote_write_header.bad.yml", line: 5, message: "x-prometheus-remote-write-version is a reserved header. It must not be changed"),
+    BadFixture(file: "remote_write_authorization_header.bad.yml", line: 4, message: "authorization header must be changed via the basic_auth, authorization"),
+    BadFixture(file: "remote_write_unknown_queue_field.bad.yml", line: 5, message: "field max_shard not found in type config.QueueConfig"),
+    BadFixture(file: "remote_write_null_relabel.bad.yml", line: 4, message: "empty or null relabeling rule in remote write config"),
 ]
 
 @Suite struct FixtureTests {
@@ -91,7 +97,7 @@ let badFixtures: [BadFixture] = [
         #expect(Set(files) == Set(badFixtures.map(\.file)))
     }
 
-    @Test(arguments: ["prometheus.good.yml", "minimal.good.yml", "remote_write.good.yml", "global_limits.good.yml", "targets_compare.good.yml"])
+    @Test(arguments: ["prometheus.good.yml", "minimal.good.yml", "remote_write.good.yml", "remote_write_full.good.yml", "global_limits.good.yml", "targets_compare.good.yml"])
     func goodFixtureLoads(_ name: String) throws {
         let cfg = try PrometheusConfig.load(file: fixturePath(name))
         #expect(cfg.filename == fixturePath(name))
@@ -187,12 +193,14 @@ let badFixtures: [BadFixture] = [
         #expect(text.contains("metrics_path: /metrics"))
     }
 
-    @Test func remoteWriteAcceptedWithWarning() throws {
+    @Test func remoteWriteParsedWithoutWarning() throws {
         let cfg = try PrometheusConfig.load(file: fixturePath("remote_write.good.yml"))
         #expect(cfg.remoteWrite.count == 1)
         #expect(cfg.remoteWrite[0].yaml.contains("cortex:9009"))
-        #expect(cfg.warnings.count == 1)
-        #expect(cfg.warnings.first?.contains("remote_write is accepted but not implemented") == true)
+        #expect(cfg.warnings.isEmpty)
+        #expect(cfg.remoteWriteConfigs.count == 1)
+        #expect(cfg.remoteWriteConfigs[0].url == "http://cortex:9009/api/v1/push")
+        #expect(cfg.remoteWriteConfigs[0].queueConfig.maxShards == 10)
         #expect(cfg.otherSections.map(\.0) == ["storage"])
         #expect(cfg.string().contains("max_shards: 10"))
     }
