@@ -82,7 +82,7 @@ import Testing
         #expect(await HTTP.post("http://127.0.0.1:\(port)/-/reload")?.status == 200)
 
         // Targets: two synth up, file_sd one up, broken down with a line-numbered error.
-        let targetsOK = await HTTP.eventually(8) {
+        let targetsOK = await HTTP.eventually(25) {  // generous: file_sd and the first scrapes under CI load
             let ts = await activeTargets(port)
             return ts.count == 4 && ts.filter { ($0["health"] as? String) == "up" }.count == 3
                 && ts.contains { ($0["scrapePool"] as? String) == "broken" && ($0["health"] as? String) == "down" }
