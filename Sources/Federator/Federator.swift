@@ -71,7 +71,7 @@ public final class Federator: Sendable {
         api.engine = Engine(options: EngineOptions(lookbackDelta: options.lookbackDeltaMs, maxSamples: options.queryMaxSamples,
                                                    timeout: options.queryTimeoutMs, defaultEvalInterval: config.scrapeIntervalMs))
         server = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)
-        metrics.register(FederatorMetrics(manager: pulls, storage: storage, readiness: readiness))
+        metrics.register(FederatorMetrics(manager: pulls, storage: storage, readiness: readiness, status: status))
         metrics.register(ProcessMetrics())
         box.set { [weak self] in try self?.reload() }
     }

@@ -102,6 +102,7 @@ struct FederatorMetrics: MetricsCollector {
     let manager: PullManager
     let storage: StorageBox
     let readiness: Readiness
+    let status: FederatorStatus
 
     func collect(into w: inout MetricsTextWriter) {
         w.family("promfleet_federator_pulls_total", help: "Pull attempts per shard and replica, by result.", type: "counter")
@@ -130,6 +131,11 @@ struct FederatorMetrics: MetricsCollector {
         for p in pullers {
             w.sample("promfleet_federator_line_carry_peak_bytes", labels: [("shard", p.settings.source.shard)], Double(p.lastPeakCarry.load(ordering: .relaxed)))
         }
+        let cfg = status.configStatus()
+        w.family("prometheus_config_last_reload_successful", help: "Whether the last configuration reload attempt was successful.", type: "gauge")
+        w.sample("prometheus_config_last_reload_successful", cfg.lastReloadSuccessful ? 1 : 0)
+        w.family("prometheus_config_last_reload_success_timestamp_seconds", help: "Timestamp of the last successful configuration reload.", type: "gauge")
+        w.sample("prometheus_config_last_reload_success_timestamp_seconds", cfg.lastReloadSuccessTime.rounded(.down))
         w.family("prometheus_ready", help: "Whether Prometheus startup was fully completed and the server is ready for normal operation.", type: "gauge")
         w.sample("prometheus_ready", readiness.isReady ? 1 : 0)
         if let db = storage.current {

@@ -70,6 +70,8 @@ import Testing
         #expect(bad?.status == 500)
         #expect(bad?.body.contains("\(file.path):3: top level: field scrape_intervall not found") == true, "\(bad?.body ?? "nil")")
         #expect(fed.output.contains("Error reloading config"))
+        let metrics = await HTTP.get("http://127.0.0.1:\(port)/metrics")?.body ?? ""
+        #expect(metrics.contains("prometheus_config_last_reload_successful 0"), "\(metrics.prefix(3000))")
         let requests = s1.requests
         try await Task.sleep(for: .milliseconds(2200))
         #expect(s1.requests > requests, "shard 1 still pulled after a bad reload")
@@ -80,6 +82,7 @@ import Testing
         try yaml([(1, s1)]).write(to: file, atomically: true, encoding: .utf8)
         let good = await HTTP.post("http://127.0.0.1:\(port)/-/reload")
         #expect(good?.status == 200, "\(good?.body ?? "nil")")
+        #expect((await HTTP.get("http://127.0.0.1:\(port)/metrics")?.body ?? "").contains("prometheus_config_last_reload_successful 1"))
         #expect(await HTTP.eventually(5) { await targets(port).compactMap { $0["scrapePool"] as? String } == ["federate-shard-1"] })
         let pulls0 = s0.requests
         try await Task.sleep(for: .milliseconds(2200))
