@@ -21,6 +21,12 @@ public struct PromDuration: Hashable, Comparable, Sendable, CustomStringConverti
         ("d", 3, 86_400_000_000_000), ("w", 2, 604_800_000_000_000), ("y", 1, 31_536_000_000_000_000),
     ]
 
+    /// Parses like `init(parsing:)`; nil when the text is not a duration.
+    public init?(_ text: String) {
+        guard let d = try? PromDuration(parsing: text) else { return nil }
+        self = d
+    }
+
     /// Parses like Prometheus's `model.ParseDuration`, with its error messages.
     public init(parsing s: String) throws(DurationError) {
         if s == "0" { self.init(milliseconds: 0); return }

@@ -42,6 +42,7 @@ public struct OpenMetricsParser: ExpositionParser, ByteScanning {
     public var timestamp: Timestamp? { hasTS ? ts : nil }
     public var metadataNameBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[mStart..<mEnd]) }
     public var metadataName: String { Text.decoded(b, mStart, mEnd, helpOnly: false) }
+    public var metadataTextBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[tStart..<tEnd]) }
     /// OpenMetrics help uses the label-value escapes (`\\`, `\"`, `\n`).
     public func help() -> String { Text.decoded(b, tStart, tEnd, helpOnly: false) }
     public func unit() -> String { String(decoding: UnsafeBufferPointer(rebasing: b[tStart..<tEnd]), as: UTF8.self) }

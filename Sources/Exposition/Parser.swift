@@ -112,6 +112,9 @@ public protocol ExpositionParser {
     var metadataNameBytes: UnsafeRawBufferPointer { get }
     /// `metadataNameBytes` decoded to a String (escapes decoded).
     var metadataName: String { get }
+    /// The raw text of the current HELP/UNIT entry (escapes not decoded), as a view into the
+    /// body: lets a scrape cache see that metadata is unchanged without allocating.
+    var metadataTextBytes: UnsafeRawBufferPointer { get }
     /// For `.help`: the help text, escapes decoded.
     func help() -> String
     /// For `.type`: the declared type. It stays the parser's current type for the series that

@@ -36,6 +36,7 @@ public struct PromParser: ExpositionParser, ByteScanning {
     public var hasExemplar: Bool { false }
     public var metadataNameBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[mStart..<mEnd]) }
     public var metadataName: String { Text.decoded(b, mStart, mEnd, helpOnly: false) }
+    public var metadataTextBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[tStart..<tEnd]) }
     public func help() -> String { Text.decoded(b, tStart, tEnd, helpOnly: true) }
     public func unit() -> String { "" }
     public func comment() -> String { String(decoding: UnsafeBufferPointer(rebasing: b[tStart..<tEnd]), as: UTF8.self) }

@@ -1,8 +1,8 @@
 import Catalog
-import Yams
+import Config
 
 extension Renderer {
-    static func global(_ topology: Topology, interval: PromDuration, labels: [(String, String)]) -> Node {
+    static func global(_ topology: Topology, interval: PromDuration, labels: [(String, String)]) -> YAMLTree {
         Y.map([
             ("scrape_interval", Y.duration(interval)),
             ("evaluation_interval", Y.duration(interval)),
@@ -12,10 +12,10 @@ extension Renderer {
 
     /// Every scrape job of a shard replica before the shard's relabeling: the topology's own
     /// jobs verbatim, then the generated `exporter` and `promfleet` (self-scrape) jobs.
-    static func scrapeJobs(_ topology: Topology) throws -> [Node] {
-        var jobs: [Node] = []
+    static func scrapeJobs(_ topology: Topology) throws -> [YAMLTree] {
+        var jobs: [YAMLTree] = []
         for source in topology.scrapeConfigs {
-            guard let node = try Yams.compose(yaml: source.yaml) else { continue }
+            guard let node = try YAMLTree.compose(source.yaml) else { continue }
             jobs.append(node)
         }
         if let exporter = topology.exporter {
@@ -35,7 +35,7 @@ extension Renderer {
     }
 
     /// The two rules that make a replica scrape only its shard's slice of targets.
-    public static func shardRelabelRules(shardBy: [String], shards: Int, index: Int) -> [Node] {
+    public static func shardRelabelRules(shardBy: [String], shards: Int, index: Int) -> [YAMLTree] {
         [
             Y.map([("source_labels", Y.flow(shardBy)), ("modulus", Y.int(shards)),
                    ("target_label", Y.str(hashLabel)), ("action", Y.str("hashmod"))]),
@@ -45,16 +45,20 @@ extension Renderer {
     }
 
     /// Appends `rules` to a scrape job's `relabel_configs` (creating it when absent).
-    static func appendingRelabel(_ job: Node, _ rules: [Node]) -> Node {
-        guard case .mapping(var m) = job else { return job }
-        let key = Node.scalar(Node.Scalar("relabel_configs"))
-        if case .sequence(var existing)? = m[key] {
-            existing.append(contentsOf: rules)
-            m[key] = .sequence(existing)
+    static func appendingRelabel(_ job: YAMLTree, _ rules: [YAMLTree]) -> YAMLTree {
+        guard case .mapping(var m) = job.kind else { return job }
+        if let i = m.firstIndex(where: { $0.key.scalar == "relabel_configs" }) {
+            if case .sequence(let existing) = m[i].value.kind {
+                m[i].value = YAMLTree(.sequence(existing + rules), style: m[i].value.style)
+            } else {
+                m[i].value = Y.seq(rules)
+            }
         } else {
-            m[key] = Y.seq(rules)
+            m.append((key: YAMLTree(.scalar("relabel_configs")), value: Y.seq(rules)))
         }
-        return .mapping(m)
+        var out = job
+        out.kind = .mapping(m)
+        return out
     }
 
     static func shardPrometheusYAML(_ topology: Topology, _ m: MemberPlan) throws -> String {

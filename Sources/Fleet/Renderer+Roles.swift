@@ -1,8 +1,8 @@
 import Catalog
-import Yams
+import Config
 
 extension Renderer {
-    static func memberList(_ members: [MemberPlan]) -> Node {
+    static func memberList(_ members: [MemberPlan]) -> YAMLTree {
         Y.seq(members.map { Y.map([("name", Y.str($0.name)), ("replica", Y.str($0.replica)), ("url", Y.str($0.url))]) })
     }
 
@@ -31,7 +31,7 @@ extension Renderer {
 
     /// The router's config: every group of the fleet with its members' URLs (format: docs/router.md).
     static func routerYAML(_ topology: Topology, _ m: MemberPlan, _ members: [MemberPlan]) throws -> String {
-        var groups: [Node] = (0..<topology.shards).map { shard in
+        var groups: [YAMLTree] = (0..<topology.shards).map { shard in
             Y.map([
                 ("name", Y.str(Topology.shardGroupName(shard))),
                 ("kind", Y.str(GroupKind.shard.rawValue)),

@@ -1,6 +1,5 @@
 import Catalog
 import Foundation
-import Yams
 
 /// One file of a member's configuration.
 public struct RenderedFile: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Yams
+import Config
 
 extension Topology {
     static let topLevelFields = ["fleet", "data_dir", "replicas", "shards", "shard_by", "scrape_interval", "ports",
@@ -25,10 +25,10 @@ extension Topology {
 
     /// Parses and validates topology YAML text.
     public static func parse(_ text: String) throws -> Topology {
-        let root: Node?
+        let root: YAMLTree?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
+            root = try YAMLTree.compose(text)
+        } catch {
             throw TopologyError(issues: [TopologyIssue(field: "", reason: "not YAML: \(error)")])
         }
         guard let root else { throw TopologyError(issues: [TopologyIssue(field: "", reason: "empty topology")]) }
@@ -41,7 +41,7 @@ extension Topology {
         return topology
     }
 
-    private static func read(_ root: Node, text: String, _ r: inout YAMLReader) -> Topology? {
+    private static func read(_ root: YAMLTree, text: String, _ r: inout YAMLReader) -> Topology? {
         guard let f = r.fields(root, "", known: topLevelFields) else { return nil }
         guard let fleetNode = f["fleet"] else {
             r.fail("fleet", "is required", root)
@@ -94,14 +94,14 @@ extension Topology {
         return t
     }
 
-    private static func readPorts(_ node: Node, _ t: inout Topology, _ r: inout YAMLReader) {
+    private static func readPorts(_ node: YAMLTree, _ t: inout Topology, _ r: inout YAMLReader) {
         guard let p = r.fields(node, "ports", known: ["host", "base", "members"]) else { return }
         if let v = p["host"].flatMap({ r.string($0, "ports.host") }) { t.ports.host = v }
         if let v = p["base"].flatMap({ r.int($0, "ports.base") }) { t.ports.base = v }
-        if let m = p["members"], case .mapping(let mapping) = m {
+        if let m = p["members"], case .mapping(let mapping) = m.kind {
             for (k, v) in mapping {
                 guard let name = r.string(k, "ports.members") else { continue }
-                if let l = k.mark?.line { r.lines["ports.members.\(name)"] = l }
+                if let l = k.line { r.lines["ports.members.\(name)"] = l }
                 if t.ports.members[name] != nil { r.fail("ports.members.\(name)", "duplicate field", k) }
                 if let port = r.int(v, "ports.members.\(name)") { t.ports.members[name] = port }
             }
@@ -110,33 +110,33 @@ extension Topology {
         }
     }
 
-    private static func readScrapeConfigs(_ node: Node, _ r: inout YAMLReader) -> [ScrapeConfigSource] {
-        guard case .sequence(let seq) = node else {
+    private static func readScrapeConfigs(_ node: YAMLTree, _ r: inout YAMLReader) -> [ScrapeConfigSource] {
+        guard case .sequence(let seq) = node.kind else {
             r.fail("scrape_configs", "must be a list of Prometheus scrape configs", node)
             return []
         }
         var out: [ScrapeConfigSource] = []
         for (i, item) in seq.enumerated() {
             let field = "scrape_configs[\(i)]"
-            if let l = item.mark?.line { r.lines[field] = l }
-            guard case .mapping(let m) = item else {
+            if let l = item.line { r.lines[field] = l }
+            guard case .mapping = item.kind else {
                 r.fail(field, "must be a mapping", item)
                 continue
             }
-            guard let job = m["job_name"], case .scalar(let name) = job, !name.string.isEmpty else {
+            guard let name = item["job_name"]?.scalar, !name.isEmpty else {
                 r.fail("\(field).job_name", "is required", item)
                 continue
             }
-            guard let yaml = try? Yams.serialize(node: item) else {
+            guard let yaml = try? item.serialized() else {
                 r.fail(field, "cannot be re-serialised", item)
                 continue
             }
-            out.append(ScrapeConfigSource(jobName: name.string, yaml: yaml))
+            out.append(ScrapeConfigSource(jobName: name, yaml: yaml))
         }
         return out
     }
 
-    private static func readLimits(_ node: Node, _ field: String, _ r: inout YAMLReader) -> Limits {
+    private static func readLimits(_ node: YAMLTree, _ field: String, _ r: inout YAMLReader) -> Limits {
         let known = ["head_series", "samples_per_second", "targets", "scrape_duration_ratio", "disk_bytes"]
         guard let l = r.fields(node, field, known: known) else { return Limits() }
         var limits = Limits()
@@ -153,7 +153,7 @@ extension Topology {
         limits.scrapeDurationRatio = positive(
             l["scrape_duration_ratio"].flatMap { r.double($0, "\(field).scrape_duration_ratio") }, "scrape_duration_ratio")
         if let n = l["disk_bytes"] {
-            if case .scalar(let s) = n, let v = parseByteSize(s.string) {
+            if let s = n.scalar, let v = parseByteSize(s) {
                 limits.diskBytes = positive(v, "disk_bytes")
             } else {
                 r.fail("\(field).disk_bytes", "must be a byte size (e.g. 10737418240, 10GiB)", n)

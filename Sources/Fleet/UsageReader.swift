@@ -1,3 +1,4 @@
+import Config
 import Catalog
 import Foundation
 import MetricModel
@@ -64,7 +65,7 @@ public enum UsageReader {
             guard (t["health"] as? String) == "up" else { continue }
             up += 1
             let duration = (t["lastScrapeDuration"] as? Double) ?? (t["lastScrapeDuration"] as? NSNumber)?.doubleValue
-            if let duration, let interval = (t["scrapeInterval"] as? String).flatMap(PromDuration.init),
+            if let duration, let interval = (t["scrapeInterval"] as? String).flatMap { PromDuration($0) },
                interval.milliseconds > 0 {
                 let r = duration * 1000 / Double(interval.milliseconds)
                 ratio = max(ratio ?? 0, r)

@@ -1,4 +1,4 @@
-import Yams
+import Config
 
 /// Reads typed values out of a composed YAML tree, collecting issues (field, reason, line)
 /// instead of stopping at the first one.
@@ -18,77 +18,69 @@ struct YAMLReader {
         return nil
     }
 
-    mutating func fail(_ field: String, _ reason: String, _ node: Node?) {
-        issues.append(TopologyIssue(field: field, reason: reason, line: node?.mark?.line))
+    mutating func fail(_ field: String, _ reason: String, _ node: YAMLTree?) {
+        issues.append(TopologyIssue(field: field, reason: reason, line: node?.line))
     }
 
     /// The fields of a mapping by name; refuses unknown and duplicate fields and non-string keys.
-    mutating func fields(_ node: Node, _ field: String, known: [String]) -> [String: Node]? {
-        guard case .mapping(let mapping) = node else {
+    mutating func fields(_ node: YAMLTree, _ field: String, known: [String]) -> [String: YAMLTree]? {
+        guard case .mapping(let mapping) = node.kind else {
             fail(field, "must be a mapping", node)
             return nil
         }
-        var out: [String: Node] = [:]
+        var out: [String: YAMLTree] = [:]
         for (key, value) in mapping {
-            guard case .scalar(let k) = key else {
+            guard let k = key.scalar else {
                 fail(field, "keys must be strings", key)
                 continue
             }
-            let path = field.isEmpty ? k.string : "\(field).\(k.string)"
-            if let l = key.mark?.line, lines[path] == nil { lines[path] = l }
-            if !known.contains(k.string) {
+            let path = field.isEmpty ? k : "\(field).\(k)"
+            if let l = key.line, lines[path] == nil { lines[path] = l }
+            if !known.contains(k) {
                 fail(path, "unknown field (known: \(known.joined(separator: ", ")))", key)
-            } else if out[k.string] != nil {
+            } else if out[k] != nil {
                 fail(path, "duplicate field", key)
             } else {
-                out[k.string] = value
+                out[k] = value
             }
         }
         return out
     }
 
-    func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let s) = node, s.style == .plain || s.style == .any else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(s.string)
-    }
-
-    mutating func string(_ node: Node, _ field: String) -> String? {
-        guard case .scalar(let s) = node, !isNull(node) else {
+    mutating func string(_ node: YAMLTree, _ field: String) -> String? {
+        guard let s = node.scalar, !node.isNull else {
             fail(field, "must be a string", node)
             return nil
         }
-        return s.string
+        return s
     }
 
-    mutating func int(_ node: Node, _ field: String) -> Int? {
-        guard case .scalar(let s) = node, s.style != .singleQuoted, s.style != .doubleQuoted,
-              let v = Int(s.string) else {
+    mutating func int(_ node: YAMLTree, _ field: String) -> Int? {
+        guard let s = node.scalar, !node.isQuoted, let v = Int(s) else {
             fail(field, "must be an integer", node)
             return nil
         }
         return v
     }
 
-    mutating func double(_ node: Node, _ field: String) -> Double? {
-        guard case .scalar(let s) = node, s.style != .singleQuoted, s.style != .doubleQuoted,
-              let v = Double(s.string), v.isFinite else {
+    mutating func double(_ node: YAMLTree, _ field: String) -> Double? {
+        guard let s = node.scalar, !node.isQuoted, let v = Double(s), v.isFinite else {
             fail(field, "must be a number", node)
             return nil
         }
         return v
     }
 
-    mutating func bool(_ node: Node, _ field: String) -> Bool? {
-        guard case .scalar(let s) = node, s.style != .singleQuoted, s.style != .doubleQuoted,
-              ["true", "false"].contains(s.string) else {
+    mutating func bool(_ node: YAMLTree, _ field: String) -> Bool? {
+        guard let s = node.scalar, !node.isQuoted, ["true", "false"].contains(s) else {
             fail(field, "must be true or false", node)
             return nil
         }
-        return s.string == "true"
+        return s == "true"
     }
 
-    mutating func strings(_ node: Node, _ field: String) -> [String]? {
-        guard case .sequence(let seq) = node else {
+    mutating func strings(_ node: YAMLTree, _ field: String) -> [String]? {
+        guard case .sequence(let seq) = node.kind else {
             fail(field, "must be a list of strings", node)
             return nil
         }
@@ -100,7 +92,7 @@ struct YAMLReader {
         return out
     }
 
-    mutating func duration(_ node: Node, _ field: String) -> PromDuration? {
+    mutating func duration(_ node: YAMLTree, _ field: String) -> PromDuration? {
         guard let text = string(node, field) else { return nil }
         guard let d = PromDuration(text), d.milliseconds > 0 else {
             fail(field, "\"\(text)\" is not a positive duration (e.g. 15s, 1m30s)", node)

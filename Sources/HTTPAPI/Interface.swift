@@ -1,3 +1,4 @@
+import Exposition
 import MetricModel
 import PromQL
 import Synchronization
@@ -48,6 +49,21 @@ public protocol TargetsSource: Sendable {
     func activeTargets() -> [ActiveTargetInfo]
     /// Discovered labels of targets dropped by relabeling.
     func droppedTargets() -> [Labels]
+    /// Each active target's labels and the metric metadata its scrapes exposed
+    /// (/api/v1/metadata, /api/v1/targets/metadata). Default: none.
+    func targetMetadata() -> [(labels: Labels, metadata: [MetricMetadata])]
+    /// The configured scrape pools (job names), in config order (/api/v1/scrape_pools).
+    /// Default: the pools of the active targets.
+    func scrapePools() -> [String]
+}
+
+extension TargetsSource {
+    public func targetMetadata() -> [(labels: Labels, metadata: [MetricMetadata])] { [] }
+
+    public func scrapePools() -> [String] {
+        var seen = Set<String>()
+        return activeTargets().map(\.scrapePool).filter { seen.insert($0).inserted }
+    }
 }
 
 /// Build information (/api/v1/status/buildinfo and prometheus_build_info).

@@ -52,12 +52,13 @@ public struct JSONWriter: Sendable {
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     public mutating func int(_ v: Int64) {
-        bytes.append(contentsOf: String(v).utf8)
+        if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        PromFloat.appendUInt(v.magnitude, &bytes)
     }
 
     /// A JSON number; NaN/Inf are not representable, written as strings like Prometheus's values.
     public mutating func number(_ v: Double) {
-        if v.isFinite { bytes.append(contentsOf: PromFloat.formatF(v).utf8) } else { string(PromFloat.formatF(v)) }
+        if v.isFinite { PromFloat.appendF(v, to: &bytes) } else { string(PromFloat.formatF(v)) }
     }
 
     public mutating func bool(_ v: Bool) { if v { raw("true") } else { raw("false") } }

@@ -45,10 +45,11 @@ extension PrometheusAPI {
     }
 
     func instantQuery(_ p: FormParams, engine: Engine) async throws -> [UInt8] {
-        let t = try p.first("time").map { v throws(APIError) in try APITime.parse(v) } ?? services.now()
+        let t = try Self.timeParam(p, "time") ?? services.now()
+        let timeout = try Self.durationParam(p, "timeout")
         let expr = try parseQuery(p.first("query") ?? "", engine: engine)
         let r: QueryResult
-        do { r = try await engine.instantQuery(services.storage, expr: expr, time: t) } catch { throw Self.apiError(error) }
+        do { r = try await engine.instantQuery(services.storage, expr: expr, time: t, timeout: timeout) } catch { throw Self.apiError(error) }
         return Self.render(r)
     }
 
@@ -59,19 +60,40 @@ extension PrometheusAPI {
         do { start = try APITime.parse(s) } catch { throw APIError.badData("invalid parameter \"start\": \(error.message)") }
         do { end = try APITime.parse(e) } catch { throw APIError.badData("invalid parameter \"end\": \(error.message)") }
         if end < start { throw APIError.badData("invalid parameter \"end\": end timestamp must not be before start time") }
-        let stepText = p.first("step") ?? ""
-        let step: Int64
-        if let d = Double(stepText), d.isFinite { step = Int64((d * 1000).rounded()) }
-        else if let d = try? Parser.parseDuration(stepText) { step = d }
-        else { throw APIError.badData("invalid parameter \"step\": cannot parse \"\(stepText)\" to a valid duration") }
+        let step = try Self.durationParam(p, "step", required: true)!
         if step <= 0 { throw APIError.badData("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer") }
         if (end - start) / step > 11_000 {
             throw APIError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let expr = try parseQuery(p.first("query") ?? "", engine: engine)
         let r: QueryResult
-        do { r = try await engine.rangeQuery(services.storage, expr: expr, start: start, end: end, step: step) } catch { throw Self.apiError(error) }
+        let timeout = try Self.durationParam(p, "timeout")
+        do { r = try await engine.rangeQuery(services.storage, expr: expr, start: start, end: end, step: step, timeout: timeout) } catch { throw Self.apiError(error) }
         return Self.render(r)
+    }
+
+    /// A time parameter with a default (Prometheus's `parseTimeParam`): nil when absent.
+    static func timeParam(_ p: FormParams, _ name: String) throws(APIError) -> Timestamp? {
+        guard let v = p.first(name), !v.isEmpty else { return nil }
+        do { return try APITime.parse(v) } catch {
+            throw APIError.badData("invalid parameter \"\(name)\": Invalid time value for '\(name)': \(error.message)")
+        }
+    }
+
+    /// A duration parameter in float seconds or as a PromQL duration (Prometheus's
+    /// `parseDuration`), in ms; nil when absent and not required.
+    static func durationParam(_ p: FormParams, _ name: String, required: Bool = false) throws(APIError) -> Int64? {
+        let text = p.first(name) ?? ""
+        if text.isEmpty && !required { return nil }
+        if let d = Double(text), d.isFinite {
+            let ms = (d * 1000).rounded()
+            if ms >= Double(Int64.max) || ms <= Double(Int64.min) {
+                throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration. It overflows int64")
+            }
+            return Int64(ms)
+        }
+        if let d = try? Parser.parseDuration(text) { return d }
+        throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration")
     }
 
     static func apiError(_ e: any Error) -> APIError {
@@ -92,14 +114,14 @@ extension PrometheusAPI {
         w.string(r.value.resultType)
         w.raw(",\"result\":")
         switch r.value {
-        case .scalar(let t, let v): point(&w, t, PromFloat.formatF(v))
+        case .scalar(let t, let v): point(&w, t, v)
         case .string(let t, let s): point(&w, t, s)
         case .vector(let els):
             w.byte(UInt8(ascii: "["))
             for (i, e) in els.enumerated() {
                 if i > 0 { w.byte(UInt8(ascii: ",")) }
                 w.raw("{\"metric\":"); w.labels(e.labels)
-                w.raw(",\"value\":"); point(&w, e.t, PromFloat.formatF(e.v))
+                w.raw(",\"value\":"); point(&w, e.t, e.v)
                 w.byte(UInt8(ascii: "}"))
             }
             w.byte(UInt8(ascii: "]"))
@@ -111,7 +133,7 @@ extension PrometheusAPI {
                 w.raw(",\"values\":[")
                 for (j, smp) in s.samples.enumerated() {
                     if j > 0 { w.byte(UInt8(ascii: ",")) }
-                    point(&w, smp.t, PromFloat.formatF(smp.v))
+                    point(&w, smp.t, smp.v)
                 }
                 w.raw("]}")
             }
@@ -132,19 +154,30 @@ extension PrometheusAPI {
         w.string(v)
         w.byte(UInt8(ascii: "]"))
     }
+
+    /// `[1435781451.781,"0.5"]` for a float sample, formatted straight into the buffer.
+    @inline(__always)
+    static func point(_ w: inout JSONWriter, _ t: Timestamp, _ v: Double) {
+        w.byte(UInt8(ascii: "["))
+        w.timestamp(t)
+        w.raw(",\"")
+        PromFloat.appendJSONValue(v, to: &w.bytes)
+        w.raw("\"]")
+    }
 }
 
 extension JSONWriter {
-    /// A millisecond timestamp as Prometheus's JSON seconds (`1435781451.781`, `1435781451.78`, `1435781451`).
+    /// A millisecond timestamp as Prometheus's JSON seconds (`jsonutil.MarshalTimestamp`):
+    /// `1435781451.781`, `1435781451.500`, `1435781451`, `-0.500`.
     public mutating func timestamp(_ t: Timestamp) {
-        var secs = t / 1000, ms = t % 1000
-        if ms < 0 { ms += 1000; secs -= 1 }
-        if t < 0 && secs == 0 && ms > 0 { raw("-") }
-        bytes.append(contentsOf: String(secs).utf8)
+        if t < 0 { bytes.append(UInt8(ascii: "-")) }
+        let a = t.magnitude
+        PromFloat.appendUInt(a / 1000, &bytes)
+        let ms = a % 1000
         if ms == 0 { return }
-        var frac = [UInt8(ascii: "0") + UInt8(ms / 100), UInt8(ascii: "0") + UInt8(ms / 10 % 10), UInt8(ascii: "0") + UInt8(ms % 10)]
-        while frac.last == UInt8(ascii: "0") { frac.removeLast() }
         bytes.append(UInt8(ascii: "."))
-        bytes.append(contentsOf: frac)
+        bytes.append(UInt8(ascii: "0") + UInt8(ms / 100))
+        bytes.append(UInt8(ascii: "0") + UInt8(ms / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(ms % 10))
     }
 }

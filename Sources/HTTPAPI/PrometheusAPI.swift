@@ -60,6 +60,7 @@ public struct PrometheusAPI: Sendable {
             }
         }
         if let engine = s.engine { registerQuery(on: v1, engine: engine) }
+        registerMetadata(on: v1)
         v1.get("targets") { req, _ in
             await Reply.api {
                 let p = FormParams(query: req.uri.query)
@@ -96,10 +97,9 @@ public struct PrometheusAPI: Sendable {
 
     /// start/end parameters with Prometheus's defaults (MinTime/MaxTime).
     func timeRange(_ p: FormParams) throws(APIError) -> (Timestamp, Timestamp) {
-        let start = try p.first("start").map { v throws(APIError) in try APITime.parse(v) } ?? APITime.minTime
-        let end = try p.first("end").map { v throws(APIError) in try APITime.parse(v) } ?? APITime.maxTime
-        if end < start { throw APIError.badData("end timestamp must not be before start time") }
-        return (start, end)
+        let start = try Self.timeParam(p, "start") ?? APITime.minTime
+        let end = try Self.timeParam(p, "end") ?? APITime.maxTime
+        return (start, end)  // end before start selects nothing, as Prometheus
     }
 
     func series(_ p: FormParams) throws -> [UInt8] {

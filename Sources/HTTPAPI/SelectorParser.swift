@@ -13,7 +13,7 @@ public enum SelectorParser {
                 throw APIError.badData("invalid parameter \"match[]\": \(error.description)")
             }
             if ms.allSatisfy({ $0.matchesEmpty }) {
-                throw APIError.badData("match[] must contain at least one non-empty matcher")
+                throw APIError.badData("invalid parameter \"match[]\": match[] must contain at least one non-empty matcher")
             }
             out.append(ms)
         }

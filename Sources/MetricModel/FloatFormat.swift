@@ -12,93 +12,164 @@ import Darwin
 ///   (`1000000`, `0.00001`, `+Inf`, `-Inf`, `NaN`).
 /// Both print the shortest digits that round-trip, as Go does.
 public enum PromFloat {
-    /// Shortest round-trip decimal digits of |v| and the decimal exponent `dp` such that
-    /// v = 0.d1d2d3… × 10^dp. `v` must be finite and non-zero.
-    @usableFromInline
-    static func shortestDigits(_ v: Double) -> (digits: [UInt8], dp: Int) {
-        // Swift's description is the shortest round-trip representation; normalise it.
-        let s = Array(abs(v).description.utf8)
-        var digits: [UInt8] = []
-        digits.reserveCapacity(17)
-        var dp = 0
-        var seenPoint = false
-        var exp = 0
-        var i = 0
-        while i < s.count {
-            let c = s[i]
-            if c == UInt8(ascii: ".") {
-                seenPoint = true
-            } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
-                var j = i + 1
-                var neg = false
-                if j < s.count && (s[j] == UInt8(ascii: "-") || s[j] == UInt8(ascii: "+")) {
-                    neg = s[j] == UInt8(ascii: "-")
-                    j += 1
-                }
-                var e = 0
-                while j < s.count { e = e * 10 + Int(s[j] - 48); j += 1 }
-                exp = neg ? -e : e
-                break
-            } else {
-                digits.append(c - 48)
-                if !seenPoint { dp += 1 }
-            }
-            i += 1
-        }
-        // strip leading zeros
-        var lead = 0
-        while lead < digits.count - 1 && digits[lead] == 0 { lead += 1; dp -= 1 }
-        digits.removeFirst(lead)
-        while digits.count > 1 && digits.last == 0 { digits.removeLast() }
-        if digits == [0] { return ([0], 0) }
-        return (digits, dp + exp)
-    }
-
     public static func formatG(_ v: Double) -> String {
-        if v.isNaN { return "NaN" }
-        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
-        if v == 0 { return v.sign == .minus ? "-0" : "0" }
-        let (digits, dp) = shortestDigits(v)
-        var out = v < 0 ? "-" : ""
-        let exp = dp - 1
-        if exp < -4 || exp >= 6 {
-            // %e: d.ddddde±XX
-            out.append(Character(Unicode.Scalar(digits[0] + 48)))
-            if digits.count > 1 {
-                out.append(".")
-                for d in digits.dropFirst() { out.append(Character(Unicode.Scalar(d + 48))) }
-            }
-            out.append("e")
-            out.append(exp < 0 ? "-" : "+")
-            let ae = abs(exp)
-            if ae < 10 { out.append("0") }
-            out.append(String(ae))
-            return out
-        }
-        return out + fixed(digits, dp)
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendG(v, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func formatF(_ v: Double) -> String {
-        if v.isNaN { return "NaN" }
-        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
-        if v == 0 { return v.sign == .minus ? "-0" : "0" }
-        let (digits, dp) = shortestDigits(v)
-        return (v < 0 ? "-" : "") + fixed(digits, dp)
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendF(v, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func fixed(_ digits: [UInt8], _ dp: Int) -> String {
-        var out = ""
+    /// Appends `formatG(v)`'s bytes without building a String (exposition writers' hot path).
+    public static func appendG(_ v: Double, to out: inout [UInt8]) {
+        if appendSpecial(v, &out) { return }
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        let a = Swift.abs(v)
+        if a < 1e6, a.rounded(.towardZero) == a {  // integers below 10^6 print as digits
+            appendUInt(UInt64(a), &out)
+            return
+        }
+        withShortestDigits(a) { digits, dp in
+            let exp = dp - 1
+            if exp < -4 || exp >= 6 { appendExp(digits, dp, &out) } else { appendFixed(digits, dp, &out) }
+        }
+    }
+
+    /// Appends a sample value as Prometheus's JSON API writes it (`jsonutil.MarshalFloat`,
+    /// without the quotes): Go's 'f' format, but 'e' below 1e-6 and from 1e21 up.
+    public static func appendJSONValue(_ v: Double, to out: inout [UInt8]) {
+        let a = Swift.abs(v)
+        if a != 0 && a.isFinite && (a < 1e-6 || a >= 1e21) {
+            if v < 0 { out.append(UInt8(ascii: "-")) }
+            withShortestDigits(a) { digits, dp in appendExp(digits, dp, &out) }
+            return
+        }
+        appendF(v, to: &out)
+    }
+
+    /// Go's %e with shortest digits: d.ddddde±XX.
+    @inline(__always)
+    static func appendExp(_ digits: UnsafeBufferPointer<UInt8>, _ dp: Int, _ out: inout [UInt8]) {
+        let exp = dp - 1
+        out.append(digits[0] + 48)
+        if digits.count > 1 {
+            out.append(UInt8(ascii: "."))
+            for d in digits[1...] { out.append(d + 48) }
+        }
+        out.append(UInt8(ascii: "e"))
+        out.append(exp < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        let ae = Swift.abs(exp)
+        if ae < 10 { out.append(UInt8(ascii: "0")) }
+        appendUInt(UInt64(ae), &out)
+    }
+
+    /// Appends `formatF(v)`'s bytes without building a String (JSON writers' hot path).
+    public static func appendF(_ v: Double, to out: inout [UInt8]) {
+        if appendSpecial(v, &out) { return }
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        let a = Swift.abs(v)
+        if a < 9e15, a.rounded(.towardZero) == a {  // exact integers print as their digits
+            appendUInt(UInt64(a), &out)
+            return
+        }
+        withShortestDigits(a) { digits, dp in appendFixed(digits, dp, &out) }
+    }
+
+    /// NaN, ±Inf and ±0, as Go prints them; false for any other value.
+    @inline(__always)
+    static func appendSpecial(_ v: Double, _ out: inout [UInt8]) -> Bool {
+        if v.isNaN { out.append(contentsOf: [78, 97, 78]); return true }                // NaN
+        if v.isInfinite { out.append(contentsOf: v > 0 ? [43, 73, 110, 102] : [45, 73, 110, 102]); return true }  // ±Inf
+        if v == 0 {
+            if v.sign == .minus { out.append(UInt8(ascii: "-")) }
+            out.append(UInt8(ascii: "0"))
+            return true
+        }
+        return false
+    }
+
+    /// Decimal digits of `v`.
+    @inline(__always)
+    public static func appendUInt(_ v: UInt64, _ out: inout [UInt8]) {
+        if v < 10 { out.append(UInt8(truncatingIfNeeded: v) + 48); return }
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
+        var n = 0
+        var x = v
+        withUnsafeMutableBytes(of: &tmp) { b in
+            while x > 0 {
+                b[23 - n] = UInt8(truncatingIfNeeded: x % 10) + 48
+                x /= 10
+                n += 1
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[(24 - n)...]))
+        }
+    }
+
+    /// The shortest round-trip digits of a finite, positive `a` (values 0…9) and the decimal
+    /// point position `dp` (a = 0.d1d2… × 10^dp), passed to `body` from a stack buffer.
+    @inline(__always)
+    static func withShortestDigits<R>(_ a: Double, _ body: (UnsafeBufferPointer<UInt8>, Int) -> R) -> R {
+        // Swift's description is the shortest round-trip representation; normalise it.
+        var desc = a.description
+        return desc.withUTF8 { s in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buf in
+                var n = 0, dp = 0, exp = 0
+                var seenPoint = false
+                var i = 0
+                while i < s.count {
+                    let c = s[i]
+                    if c == UInt8(ascii: ".") {
+                        seenPoint = true
+                    } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                        var j = i + 1
+                        var neg = false
+                        if j < s.count && (s[j] == UInt8(ascii: "-") || s[j] == UInt8(ascii: "+")) {
+                            neg = s[j] == UInt8(ascii: "-")
+                            j += 1
+                        }
+                        var e = 0
+                        while j < s.count { e = e * 10 + Int(s[j] - 48); j += 1 }
+                        exp = neg ? -e : e
+                        break
+                    } else if n < 32 {
+                        buf[n] = c - 48
+                        n += 1
+                        if !seenPoint { dp += 1 }
+                    }
+                    i += 1
+                }
+                var lead = 0
+                while lead < n - 1 && buf[lead] == 0 { lead += 1; dp -= 1 }
+                while n - lead > 1 && buf[n - 1] == 0 { n -= 1 }
+                return body(UnsafeBufferPointer(rebasing: buf[lead..<n]), dp + exp)
+            }
+        }
+    }
+
+    /// Shortest digits (values 0…9) and point position, as an array (tests and slow paths).
+    static func shortestDigits(_ v: Double) -> (digits: [UInt8], dp: Int) {
+        withShortestDigits(Swift.abs(v)) { d, dp in (Array(d), dp) }
+    }
+
+    @inline(__always)
+    static func appendFixed(_ digits: UnsafeBufferPointer<UInt8>, _ dp: Int, _ out: inout [UInt8]) {
         if dp <= 0 {
-            out += "0."
-            for _ in 0..<(-dp) { out += "0" }
-            for d in digits { out.append(Character(Unicode.Scalar(d + 48))) }
-            return out
+            out.append(UInt8(ascii: "0"))
+            out.append(UInt8(ascii: "."))
+            for _ in 0..<(-dp) { out.append(UInt8(ascii: "0")) }
+            for d in digits { out.append(d + 48) }
+            return
         }
-        for i in 0..<max(dp, digits.count) {
-            if i == dp { out += "." }
-            out.append(Character(Unicode.Scalar((i < digits.count ? digits[i] : 0) + 48)))
+        for i in 0..<Swift.max(dp, digits.count) {
+            if i == dp { out.append(UInt8(ascii: ".")) }
+            out.append((i < digits.count ? digits[i] : 0) + 48)
         }
-        return out
     }
 
     /// Parses a float as Go's `strconv.ParseFloat` does for Prometheus's inputs: decimal and

@@ -156,6 +156,36 @@ public struct Labels: Hashable, Sendable, Comparable {
     /// xxHash64 (seed 0) of the packed bytes: stable across processes.
     public var stableHash: UInt64 { bytes.withUnsafeBufferPointer { XXH64.hash(UnsafeRawBufferPointer($0)) } }
 
+    /// Hashes the packed bytes in one call (the synthesized conformance fed `Hasher` byte by
+    /// byte, which dominated dictionary-keyed merges of large selects).
+    @inlinable
+    public func hash(into h: inout Hasher) {
+        bytes.withUnsafeBytes { h.combine(bytes: $0) }
+    }
+
+    @inlinable
+    public static func == (a: Labels, b: Labels) -> Bool {
+        a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in
+            b.bytes.withUnsafeBytes { y in Labels.bytesEqual(x, y) }
+        }
+    }
+
+    /// Equal-length byte ranges compared eight bytes at a time.
+    @inlinable
+    static func bytesEqual(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Bool {
+        let n = x.count
+        var i = 0
+        while i + 8 <= n {
+            if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if x[i] != y[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// Hash over the listed names only (for `on(...)`/`by(...)` matching), stable.
     public func stableHash(forNames names: [String]) -> UInt64 {
         keeping(Set(names)).stableHash

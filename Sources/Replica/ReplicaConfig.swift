@@ -50,6 +50,17 @@ public struct ReplicaConfig: Sendable {
         } else if let a = hc.authorization {
             s.auth = .authorization(type: a.type, credentials: a.credentials.value, credentialsFile: a.credentialsFile)
         }
+        let t = hc.tlsConfig
+        s.tls.ca = t.ca
+        s.tls.caFile = t.caFile
+        s.tls.cert = t.cert
+        s.tls.certFile = t.certFile
+        s.tls.key = t.key?.value
+        s.tls.keyFile = t.keyFile
+        s.tls.insecureSkipVerify = t.insecureSkipVerify
+        s.tls.minVersion = t.minVersion
+        s.proxyURL = hc.proxyURL
+        s.followRedirects = hc.followRedirects
         let metricRelabel = sc.metricRelabelConfigs
         if !metricRelabel.isEmpty {
             s.metricRelabel = { l in relabel(labels: l, configs: metricRelabel) }

@@ -1,3 +1,4 @@
+import Exposition
 import Foundation
 import HTTPAPI
 import MetricModel
@@ -49,4 +50,10 @@ struct ScrapeTargets: TargetsSource {
     }
 
     func droppedTargets() -> [Labels] { manager.droppedTargets().map(\.1) }
+
+    func targetMetadata() -> [(labels: Labels, metadata: [MetricMetadata])] {
+        manager.targetMetadata().map { (labels: $0.0, metadata: $0.1) }
+    }
+
+    func scrapePools() -> [String] { manager.poolNames }
 }

@@ -4,6 +4,8 @@ import Exposition
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
+import Synchronization
 
 /// Scrapes over HTTP with AsyncHTTPClient: Accept negotiation, gzip, the scrape timeout (as the
 /// request deadline and `X-Prometheus-Scrape-Timeout-Seconds`), basic auth / authorization
@@ -11,6 +13,8 @@ import NIOHTTP1
 public struct HTTPFetcher: ScrapeFetcher {
     let client: HTTPClient
     let ownsClient: Bool
+    /// Clients for settings other than the default (TLS, proxy, no redirects), built on first use.
+    let others = ClientCache()
 
     /// The Accept header this scraper sends (Prometheus 2.42's: OpenMetrics preferred).
     public static let acceptHeader = ContentNegotiation.scrapeAcceptHeader
@@ -31,7 +35,15 @@ public struct HTTPFetcher: ScrapeFetcher {
     }
 
     public func shutdown() async {
+        for c in others.all() { try? await c.shutdown() }
         if ownsClient { try? await client.shutdown() }
+    }
+
+    /// The client for a scrape's TLS, proxy and redirect settings.
+    func client(for s: ScrapeSettings) throws -> HTTPClient {
+        let key = ClientKey(tls: s.tls, proxyURL: s.proxyURL, followRedirects: s.followRedirects)
+        if key == ClientKey() { return client }
+        return try others.client(for: key)
     }
 
     public func fetch(_ target: ScrapeTarget) async throws -> ScrapeResponse {
@@ -59,7 +71,9 @@ public struct HTTPFetcher: ScrapeFetcher {
         let deadline = NIODeadline.now() + .milliseconds(s.timeoutMs)
         let resp: HTTPClientResponse
         do {
-            resp = try await client.execute(req, deadline: deadline)
+            resp = try await client(for: s).execute(req, deadline: deadline)
+        } catch let e as ScrapeError {
+            throw e
         } catch {
             throw ScrapeError("Get \"\(target.url)\": \(Self.describe(error))")
         }
@@ -89,7 +103,17 @@ public struct HTTPFetcher: ScrapeFetcher {
 
     static func describe(_ e: any Error) -> String {
         if let h = e as? HTTPClientError, h == .deadlineExceeded { return "context deadline exceeded" }
-        return "\(e)"
+        let text = "\(e)"
+        // TLS failures in the words Go's crypto/tls uses, instead of BoringSSL's error dumps.
+        for (token, words) in [("CERTIFICATE_VERIFY_FAILED", "tls: failed to verify certificate: x509: certificate verify failed"),
+                               ("ALERT_BAD_CERTIFICATE", "remote error: tls: bad certificate"),
+                               ("ALERT_CERTIFICATE_REQUIRED", "remote error: tls: certificate required"),
+                               ("ALERT_HANDSHAKE_FAILURE", "remote error: tls: handshake failure"),
+                               ("WRONG_VERSION_NUMBER", "tls: first record does not look like a TLS handshake")]
+        where text.contains(token) {
+            return words
+        }
+        return text
     }
 }
 
@@ -122,5 +146,92 @@ final class Inflater {
                 if rc == Z_BUF_ERROR && s.avail_in == 0 { return }
             }
         }
+    }
+}
+
+/// What selects a scrape's HTTP client.
+struct ClientKey: Hashable, Sendable {
+    var tls = ScrapeTLS()
+    var proxyURL: String?
+    var followRedirects = true
+}
+
+/// HTTP clients per `ClientKey`, each built once (a TLS or proxy setting error is reported on
+/// every scrape until the config changes).
+final class ClientCache: Sendable {
+    private let clients = Mutex<[ClientKey: HTTPClient]>([:])
+
+    func all() -> [HTTPClient] { clients.withLock { Array($0.values) } }
+
+    func client(for key: ClientKey) throws -> HTTPClient {
+        if let c = clients.withLock({ $0[key] }) { return c }
+        let made = try Self.make(key)
+        let (c, extra) = clients.withLock { m -> (HTTPClient, HTTPClient?) in
+            if let existing = m[key] { return (existing, made) }
+            m[key] = made
+            return (made, nil)
+        }
+        if let extra { try? extra.syncShutdown() }
+        return c
+    }
+
+    static func make(_ key: ClientKey) throws -> HTTPClient {
+        var cfg = HTTPClient.Configuration(redirectConfiguration: key.followRedirects ? .follow(max: 10, allowCycles: false) : .disallow)
+        cfg.connectionPool.idleTimeout = .seconds(120)
+        cfg.httpVersion = .http1Only
+        cfg.tlsConfiguration = try tlsConfiguration(key.tls)
+        if let p = key.proxyURL, !p.isEmpty {
+            guard let u = URL(string: p), let host = u.host, u.scheme == "http" else {
+                throw ScrapeError("proxy_url \(p): only http:// proxies are supported")
+            }
+            var auth: HTTPClient.Authorization?
+            if let user = u.user { auth = .basic(username: user, password: u.password ?? "") }
+            cfg.proxy = .server(host: host, port: u.port ?? 80, authorization: auth)
+        }
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: cfg)
+    }
+
+    /// Prometheus's `NewTLSConfig`: CA (file or inline) as the only trust roots, client
+    /// certificate and key, skip verification, minimum version.
+    static func tlsConfiguration(_ t: ScrapeTLS) throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if t.insecureSkipVerify { tls.certificateVerification = .none }
+        for f in [t.caFile, t.certFile, t.keyFile] {
+            if let f, !f.isEmpty, !FileManager.default.fileExists(atPath: f) {
+                let what = f == t.caFile ? "unable to load specified CA cert \(f)" : "unable to read specified client cert or key \(f)"
+                throw ScrapeError("\(what): open \(f): no such file or directory")
+            }
+        }
+        do {
+            if let f = t.caFile, !f.isEmpty {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(f))
+            } else if let ca = t.ca, !ca.isEmpty {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(ca.utf8)))
+            }
+        } catch {
+            throw ScrapeError("unable to load specified CA cert \(t.caFile ?? "(inline)"): \(error)")
+        }
+        do {
+            if let f = t.certFile, !f.isEmpty {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(f).map { .certificate($0) }
+            } else if let c = t.cert, !c.isEmpty {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(c.utf8)).map { .certificate($0) }
+            }
+            if let f = t.keyFile, !f.isEmpty {
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: f, format: .pem))
+            } else if let k = t.key, !k.isEmpty {
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(k.utf8), format: .pem))
+            }
+        } catch {
+            throw ScrapeError("unable to use specified client cert (\(t.certFile ?? "inline")) & key (\(t.keyFile ?? "inline")): \(error)")
+        }
+        switch t.minVersion ?? "" {
+        case "TLS10": tls.minimumTLSVersion = .tlsv1
+        case "TLS11": tls.minimumTLSVersion = .tlsv11
+        case "TLS12", "": tls.minimumTLSVersion = .tlsv12
+        case "TLS13": tls.minimumTLSVersion = .tlsv13
+        default: throw ScrapeError("unknown TLS version: \(t.minVersion ?? "")")
+        }
+        return tls
     }
 }

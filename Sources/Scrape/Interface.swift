@@ -37,6 +37,22 @@ public enum ScrapeAuth: Sendable, Equatable {
     case authorization(type: String, credentials: String, credentialsFile: String?)
 }
 
+/// A scrape config's `tls_config`. Files are read when the client for these settings is built.
+/// `server_name` is not applied (the target host is verified).
+public struct ScrapeTLS: Sendable, Hashable {
+    public var ca: String?
+    public var caFile: String?
+    public var cert: String?
+    public var certFile: String?
+    public var key: String?
+    public var keyFile: String?
+    public var insecureSkipVerify = false
+    /// "TLS10" … "TLS13".
+    public var minVersion: String?
+
+    public init() {}
+}
+
 /// Per-scrape settings of a pool (scrape_config), shared by its targets.
 public struct ScrapeSettings: Sendable {
     public var jobName: String
@@ -54,6 +70,12 @@ public struct ScrapeSettings: Sendable {
     /// Set by the manager when the pool is over `targetLimit`: scrapes fail with this reason.
     public var forcedError: String?
     public var auth: ScrapeAuth = .none
+    /// tls_config (https targets; client certificates).
+    public var tls = ScrapeTLS()
+    /// proxy_url: an HTTP proxy the scrapes go through.
+    public var proxyURL: String?
+    /// follow_redirects (default true, as Prometheus).
+    public var followRedirects = true
     public var metricRelabel: MetricRelabeler?
 
     public init(jobName: String, intervalMs: Int64, timeoutMs: Int64) {

@@ -22,6 +22,8 @@ final class ScrapeCache {
     private(set) var iter = 0
     /// Entries appended by the last successful scrape without explicit timestamps.
     var prevAppended: [Int] = []
+    /// The target's TYPE/HELP/UNIT metadata.
+    var metadata = MetadataTracker()
 
     func beginIteration() -> Int {
         iter += 1

@@ -57,7 +57,10 @@ extension ScrapeLoop {
                 let entry: ExpositionEntry
                 do throws(ExpositionError) { entry = try p.next() } catch { throw AppendFailure.parse(error) }
                 if entry == .eof { break }
-                guard entry == .series else { continue }
+                guard entry == .series else {
+                    if entry == .help || entry == .type || entry == .unit { cache.metadata.note(entry, &p, iter: iter) }
+                    continue
+                }
                 c.total += 1
                 let raw = UnsafeBufferPointer(start: p.series.baseAddress?.assumingMemoryBound(to: UInt8.self), count: p.series.count)
                 let h = XXH64.hash(p.series)

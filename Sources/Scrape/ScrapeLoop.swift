@@ -1,3 +1,4 @@
+import Exposition
 import Logging
 import MetricModel
 import Synchronization
@@ -24,6 +25,7 @@ public final class ScrapeLoop: Sendable {
     let stats: ScrapeStats
     let logger: Logger
     private let healthBox = Mutex(TargetHealth())
+    private let metadataBox = Mutex<[MetricMetadata]>([])
     private let stopFlag = Atomic<Bool>(false)
     /// Cache and report refs: touched only by the loop's own task; the lock is uncontended.
     private let cacheBox = Mutex(LoopState())
@@ -47,6 +49,8 @@ public final class ScrapeLoop: Sendable {
 
     public var target: ScrapeTarget { targetBox.withLock { $0 } }
     public var health: TargetHealth { healthBox.withLock { $0 } }
+    /// The target's metric metadata from its scrapes, sorted by family name.
+    public var metadata: [MetricMetadata] { metadataBox.withLock { $0 } }
 
     /// New settings for the same target (config reload that kept it): used from the next scrape.
     public func update(_ t: ScrapeTarget) { targetBox.withLock { $0 = t } }
@@ -129,6 +133,8 @@ public final class ScrapeLoop: Sendable {
                 logger.warning("commit failed", metadata: ["target": "\(t.url)", "err": "\(error)"])
             }
             st.cache.prune()
+            st.cache.metadata.prune(iter: st.cache.iter)
+            if let snap = st.cache.metadata.snapshotIfChanged() { metadataBox.withLock { $0 = snap } }
             return (err, counts)
         }
         if err != nil { stats.failedScrapes.add() }

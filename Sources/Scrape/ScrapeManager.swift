@@ -1,3 +1,4 @@
+import Exposition
 import Logging
 import MetricModel
 import ServiceLifecycle
@@ -93,6 +94,15 @@ public final class ScrapeManager: Service, Sendable {
             if a.0 != b.0 { return (rank[a.0] ?? 0) < (rank[b.0] ?? 0) }
             return a.1.labels < b.1.labels
         }
+    }
+
+    /// The configured scrape pools (job names) in config order.
+    public var poolNames: [String] { state.withLock { $0.poolOrder } }
+
+    /// Each active target's labels and metric metadata, in `activeTargets()` order.
+    public func targetMetadata() -> [(Labels, [MetricMetadata])] {
+        let entries = state.withLock { Array($0.loops.values) }
+        return entries.map { ($0.loop.target.labels, $0.loop.metadata) }.sorted { $0.0 < $1.0 }
     }
 
     /// Discovered labels of dropped targets, by pool.

@@ -12,6 +12,17 @@ public struct MemorySeries: Series, Sendable {
     }
 
     public func iterator() -> any SampleIterator { ArraySampleIterator(samples) }
+
+    public func appendSamples(mint: Timestamp, maxt: Timestamp, to buf: inout [Sample]) {
+        var lo = 0, hi = samples.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if samples[mid].t < mint { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < samples.count && samples[end].t <= maxt { end += 1 }
+        buf.append(contentsOf: samples[lo..<end])
+    }
 }
 
 /// Iterates a sample array.

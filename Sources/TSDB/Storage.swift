@@ -71,6 +71,34 @@ public protocol SampleIterator {
 public protocol Series: Sendable {
     var labels: Labels { get }
     func iterator() -> any SampleIterator
+    /// Appends the samples with `mint ≤ t ≤ maxt` to `buf`, in time order, stale markers
+    /// included. The bulk path the query engine reads through: one call per series and no
+    /// per-sample dynamic dispatch (sources override the iterator-based default).
+    func appendSamples(mint: Timestamp, maxt: Timestamp, to buf: inout [Sample])
+}
+
+extension Series {
+    public func appendSamples(mint: Timestamp, maxt: Timestamp, to buf: inout [Sample]) {
+        var it = iterator()
+        guard it.seek(mint) else { return }
+        repeat {
+            let s = it.at
+            if s.t > maxt { break }
+            buf.append(s)
+        } while it.next()
+    }
+}
+
+extension XORIterator {
+    /// Appends this chunk's samples with `mint ≤ t ≤ maxt` to `buf` (statically dispatched loop).
+    @inlinable
+    public mutating func appendAll(mint: Timestamp, maxt: Timestamp, to buf: inout [Sample]) {
+        while next() {
+            if t < mint { continue }
+            if t > maxt { return }
+            buf.append(Sample(t: t, v: Double(bitPattern: vBits)))
+        }
+    }
 }
 
 /// Hints a querier may use to read less (Prometheus `SelectHints`). Times in milliseconds.

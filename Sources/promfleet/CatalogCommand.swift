@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import Config
 import Fleet
 import Foundation
 import MetricModel

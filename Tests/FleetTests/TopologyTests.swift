@@ -1,4 +1,5 @@
 import Catalog
+import Config
 import Fleet
 import Testing
 

@@ -187,6 +187,43 @@ func appendRange(_ db: DB, _ series: [Labels], from: Int64, to: Int64, step: Int
         #expect(it.at == Sample(t: 6, v: 60))
     }
 
+    @Test func bulkLoadMatchesIteratorForMergedSeries() {
+        let s1 = MemorySeries(labels: a, samples: [Sample(t: 1, v: 1), Sample(t: 3, v: 3), Sample(t: 5, v: 5)])
+        let s2 = MemorySeries(labels: a, samples: [Sample(t: 2, v: 20), Sample(t: 3, v: 30), Sample(t: 6, v: 60)])
+        let s3 = MemorySeries(labels: a, samples: [Sample(t: 7, v: 7), Sample(t: 9, v: 9)])
+        let s4 = MemorySeries(labels: a, samples: [Sample(t: 0, v: 0), Sample(t: 9, v: 90), Sample(t: 10, v: 10)])
+        for parts in [[s1, s2], [s1, s3], [s2, s1, s3], [s1, s2, s3, s4], [s3, s4]] {
+            let merged = MergedSeries(labels: a, parts: parts)
+            let all = readAll(merged)
+            for (lo, hi) in [(Int64.min, Int64.max), (2, 6), (4, 4), (8, 100), (11, 20)] {
+                var got: [Sample] = [Sample(t: -99, v: -99)]  // appended after what is there
+                merged.appendSamples(mint: lo, maxt: hi, to: &got)
+                #expect(got == [Sample(t: -99, v: -99)] + all.filter { $0.t >= lo && $0.t <= hi })
+            }
+        }
+    }
+
+    @Test func bulkLoadMatchesIteratorAcrossBlocksAndHead() throws {
+        let dir = makeTempDir()
+        defer { try? FS.removeAll(dir) }
+        let db = try DB(dir: dir, options: dbOptions(), logger: quietLogger)
+        try appendRange(db, [a], from: 0, to: 5 * hour, step: 60_000)
+        try db.compact()
+        #expect(!db.blocks.isEmpty)
+        let q = try db.querier(mint: 0, maxt: .max)
+        let series = try q.select(sorted: true, hints: nil, matchers: [m(.equal, "i", "a")])
+        #expect(series.count == 1)
+        let all = readAll(series[0])
+        #expect(series[0] is MergedSeries)  // blocks and head both hold it
+        #expect(all.count == 5 * 60 + 1)
+        for (lo, hi) in [(Int64(0), Int64.max), (2 * hour - 1, 2 * hour + 60_000), (3 * hour, 3 * hour), (4 * hour + 1, 6 * hour)] {
+            var got: [Sample] = []
+            series[0].appendSamples(mint: lo, maxt: hi, to: &got)
+            #expect(got == all.filter { $0.t >= lo && $0.t <= hi })
+        }
+        try db.close()
+    }
+
     @Test func runLoopCompactsAndStopsOnCancel() async throws {
         let dir = makeTempDir()
         defer { try? FS.removeAll(dir) }

@@ -179,27 +179,34 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Evaluates `expr` at `time` (ms).
-    public func instantQuery(_ q: any Queryable, expr: Expr, time: Timestamp) async throws -> QueryResult {
-        try await run(q, expr: expr, start: time, end: time, step: 0)
+    /// Evaluates `expr` at `time` (ms). `timeout` (ms, the API's `timeout` parameter) shortens
+    /// the engine's `--query.timeout` for this query.
+    public func instantQuery(_ q: any Queryable, expr: Expr, time: Timestamp, timeout: Int64? = nil) async throws -> QueryResult {
+        try await run(q, expr: expr, start: time, end: time, step: 0, timeout: timeout)
     }
 
     /// Evaluates `expr` over [start, end] every `step` ms (step > 0). The expression must be a
     /// scalar or instant vector ("invalid expression type … for range query" otherwise).
-    public func rangeQuery(_ q: any Queryable, expr: Expr, start: Timestamp, end: Timestamp, step: Int64) async throws -> QueryResult {
+    public func rangeQuery(_ q: any Queryable, expr: Expr, start: Timestamp, end: Timestamp, step: Int64, timeout: Int64? = nil) async throws -> QueryResult {
         if step <= 0 { throw PromQLError.badData("zero or negative query resolution step widths are not accepted. Try a positive integer") }
         if end < start { throw PromQLError.badData("end timestamp must not be before start time") }
         if expr.type != .vector && expr.type != .scalar {
             throw PromQLError.badData("invalid expression type \"\(expr.type.documentedName)\" for range query, must be Scalar or instant Vector")
         }
-        return try await run(q, expr: expr, start: start, end: end, step: step)
+        return try await run(q, expr: expr, start: start, end: end, step: step, timeout: timeout)
     }
 
-    func run(_ q: any Queryable, expr: Expr, start: Timestamp, end: Timestamp, step: Int64) async throws -> QueryResult {
+    func run(_ q: any Queryable, expr: Expr, start: Timestamp, end: Timestamp, step: Int64, timeout: Int64? = nil) async throws -> QueryResult {
+        // The request's timeout runs from its arrival, queueing included (Prometheus's context).
+        let arrived = monotonicNanos()
         try await gate.acquire()
         defer { gate.release() }
         if Task.isCancelled { throw PromQLError.canceled("query queue") }
-        let deadline: UInt64? = options.timeout > 0 ? monotonicNanos() + UInt64(options.timeout) * 1_000_000 : nil
+        var deadline: UInt64? = options.timeout > 0 ? monotonicNanos() + UInt64(options.timeout) * 1_000_000 : nil
+        if let t = timeout, t >= 0 {
+            let d = arrived + UInt64(t) * 1_000_000
+            deadline = min(deadline ?? d, d)
+        }
         let opts = options
         // Evaluation is CPU-bound: it runs on its own thread, not on the cooperative pool (a long
         // query must not starve the HTTP server). Task cancellation reaches it through a flag.

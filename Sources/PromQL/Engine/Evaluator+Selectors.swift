@@ -1,25 +1,6 @@
 import MetricModel
 import TSDB
 
-/// Reads a `SampleIterator` forward with one sample of look-ahead.
-struct PeekingIterator {
-    var it: any SampleIterator
-    var pending: Sample?
-
-    init(_ it: any SampleIterator) {
-        self.it = it
-        pending = self.it.next() ? self.it.at : nil
-    }
-
-    @inline(__always)
-    mutating func advance() { pending = it.next() ? it.at : nil }
-
-    mutating func seek(_ t: Timestamp) {
-        if let p = pending, p.t >= t { return }
-        pending = it.seek(t) ? it.at : nil
-    }
-}
-
 extension Evaluator {
     /// Instant vector selector at every step: the newest sample in (ref − lookback, ref], unless
     /// it is a stale marker. With `timestampValues`, the value is the sample's timestamp in
@@ -32,33 +13,36 @@ extension Evaluator {
         var out = EvalMatrix()
         out.reserveCapacity(series.count)
         let fixed = ctx.atTime(vs.at)
+        let mint = refTime(vs.at, vs.offset, start) - lookback + 1
+        let maxt = refTime(vs.at, vs.offset, time(numSteps - 1))
+        var buf: [Sample] = []
         for s in series {
             try ctx.tick()
-            var it = PeekingIterator(s.iterator())
+            buf.removeAll(keepingCapacity: true)
+            s.appendSamples(mint: mint, maxt: maxt, to: &buf)
+            if buf.isEmpty { continue }
             var pts: [Sample] = []
-            if let fixed {
-                let ref = fixed - vs.offset
-                it.seek(ref - lookback + 1)
-                var cur: Sample? = nil
-                while let p = it.pending, p.t <= ref { cur = p; it.advance() }
-                if let c = cur, !isStale(c.v) {
+            if fixed != nil {
+                // Every step sees the newest sample at or before the fixed reference time.
+                let c = buf[buf.count - 1]
+                if !isStale(c.v) {
                     let v = timestampValues ? Double(c.t) / 1000 : c.v
                     pts.reserveCapacity(numSteps)
                     for i in 0..<numSteps { pts.append(Sample(t: time(i), v: v)) }
                 }
             } else {
-                var cur: Sample? = nil
-                for i in 0..<numSteps {
-                    let t = time(i)
-                    let ref = t - vs.offset
-                    if let p = it.pending, p.t <= ref - lookback {
-                        it.seek(ref - lookback + 1)
-                        cur = nil
-                    }
-                    while let p = it.pending, p.t <= ref { cur = p; it.advance() }
-                    if let c = cur, c.t > ref - lookback, !isStale(c.v) {
-                        if pts.isEmpty { pts.reserveCapacity(numSteps - i) }
-                        pts.append(Sample(t: t, v: timestampValues ? Double(c.t) / 1000 : c.v))
+                buf.withUnsafeBufferPointer { b in
+                    var j = 0  // first sample after the current reference time
+                    for i in 0..<numSteps {
+                        let t = time(i)
+                        let ref = t - vs.offset
+                        while j < b.count && b[j].t <= ref { j += 1 }
+                        if j == 0 { continue }
+                        let c = b[j - 1]
+                        if c.t > ref - lookback, !isStale(c.v) {
+                            if pts.isEmpty { pts.reserveCapacity(numSteps - i) }
+                            pts.append(Sample(t: t, v: timestampValues ? Double(c.t) / 1000 : c.v))
+                        }
                     }
                 }
             }
@@ -73,13 +57,8 @@ extension Evaluator {
     /// Loads a series' non-stale samples with mint < t ≤ maxt into `buf`.
     func loadSamples(_ s: any Series, mint: Int64, maxt: Int64, into buf: inout [Sample]) {
         buf.removeAll(keepingCapacity: true)
-        var it = s.iterator()
-        guard it.seek(mint + 1) else { return }
-        repeat {
-            let smp = it.at
-            if smp.t > maxt { break }
-            if !isStale(smp.v) { buf.append(smp) }
-        } while it.next()
+        s.appendSamples(mint: mint + 1, maxt: maxt, to: &buf)
+        buf.removeAll { isStale($0.v) }
     }
 
     /// A range selector at the (single) evaluation time: raw samples, for instant queries

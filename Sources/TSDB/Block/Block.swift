@@ -97,6 +97,17 @@ public struct BlockSeries: Series {
     public func chunkIterator() -> ChunkListIterator {
         ChunkListIterator(reader: reader, chunks: chunks, mint: mint, maxt: maxt)
     }
+
+    public func appendSamples(mint: Timestamp, maxt: Timestamp, to buf: inout [Sample]) {
+        let lo = Swift.max(mint, self.mint), hi = Swift.min(maxt, self.maxt)
+        if lo > hi { return }
+        for c in chunks where c.maxTime >= lo && c.minTime <= hi {
+            // An unreadable chunk yields nothing, as in ChunkListIterator.
+            guard let (enc, data) = try? reader.chunk(c.ref), enc == XORChunk.encoding else { continue }
+            var it = XORIterator(bytes: Array(data))
+            it.appendAll(mint: lo, maxt: hi, to: &buf)
+        }
+    }
 }
 
 /// Iterates a series' XOR chunks in order (non-overlapping), limited to [mint, maxt]. `seek`

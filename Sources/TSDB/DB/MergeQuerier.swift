@@ -44,6 +44,46 @@ public struct MergedSeries: Series {
     public let parts: [any Series]
 
     public func iterator() -> any SampleIterator { MergeSampleIterator(parts.map { $0.iterator() }) }
+
+    /// Parts are loaded one after another; a part that starts after what is loaded so far (the
+    /// usual case: blocks in time order, then the head) is appended as is, otherwise it is merged,
+    /// the earlier part winning on equal timestamps, as the iterator.
+    public func appendSamples(mint: Timestamp, maxt: Timestamp, to buf: inout [Sample]) {
+        let base = buf.count
+        var part: [Sample] = []
+        for p in parts {
+            if buf.count == base {
+                p.appendSamples(mint: mint, maxt: maxt, to: &buf)
+                continue
+            }
+            part.removeAll(keepingCapacity: true)
+            p.appendSamples(mint: mint, maxt: maxt, to: &part)
+            guard let first = part.first else { continue }
+            if first.t > buf[buf.count - 1].t {
+                buf.append(contentsOf: part)
+                continue
+            }
+            let merged = Self.merge(buf[base...], part)
+            buf.removeSubrange(base...)
+            buf.append(contentsOf: merged)
+        }
+    }
+
+    /// Merges two time-ordered runs; on equal timestamps `a`'s sample wins.
+    static func merge(_ a: ArraySlice<Sample>, _ b: [Sample]) -> [Sample] {
+        var out: [Sample] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = a.startIndex, j = 0
+        while i < a.endIndex && j < b.count {
+            let x = a[i], y = b[j]
+            if x.t < y.t { out.append(x); i += 1 }
+            else if y.t < x.t { out.append(y); j += 1 }
+            else { out.append(x); i += 1; j += 1 }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
+    }
 }
 
 /// K-way merge of sample iterators by timestamp; equal timestamps yield the first source's sample.

@@ -8,6 +8,15 @@ public struct HeadSeries: Series, Sendable {
     let maxt: Timestamp
 
     public func iterator() -> any SampleIterator { HeadSeriesIterator(chunks: chunks, mint: mint, maxt: maxt) }
+
+    public func appendSamples(mint: Timestamp, maxt: Timestamp, to buf: inout [Sample]) {
+        let lo = Swift.max(mint, self.mint), hi = Swift.min(maxt, self.maxt)
+        if lo > hi { return }
+        for c in chunks where c.maxTime >= lo && c.minTime <= hi {
+            var it = c.iterator()
+            it.appendAll(mint: lo, maxt: hi, to: &buf)
+        }
+    }
 }
 
 /// Iterates a chain of chunks, limited to [mint, maxt]. No allocation per sample.
