@@ -170,3 +170,32 @@ enum SystemClockMs {
         #expect(throws: PullError("body size limit exceeded (10 bytes)")) { _ = try lines(parts: [4], limit: 10) }
     }
 }
+
+/// The streaming gzip of /federate responses (HTTPAPI's `GzipCompressor.compress(_:into:)`)
+/// inflated by the federator's `StreamInflater`, across part boundaries.
+@Suite struct GzipStreamingTests {
+    @Test(arguments: [1, 7, 4096, 65536])
+    func roundTripThroughStreamInflater(partSize: Int) throws {
+        let body = FakeFederateServer.body(.init(series: 3000, value: 1.5, timestamp: 1234))
+        let z = GzipCompressor()
+        var wire: [UInt8] = []
+        var off = 0
+        while off < body.count {
+            let end = min(off + 10_000, body.count)
+            z.compress(Array(body[off..<end]), into: &wire)
+            off = end
+        }
+        wire += z.finish()
+        #expect(wire.count < body.count / 5)
+        let inflater = StreamInflater()
+        var back: [UInt8] = []
+        off = 0
+        while off < wire.count {
+            let end = min(off + partSize, wire.count)
+            try wire[off..<end].withUnsafeBytes { try inflater.inflate($0) { back.append(contentsOf: $0) } }
+            off = end
+        }
+        #expect(inflater.ended)
+        #expect(back == body)
+    }
+}
