@@ -21,7 +21,7 @@ final class BodyAppender {
     let app: any Appender
     let iteration: Int
     let at: Timestamp
-    let target: Labels
+    let target: [Label]
     let dropLabel: String
     var counts = PullCounts()
     /// Entries appended without a body timestamp (they get staleness markers when they vanish).
@@ -31,7 +31,7 @@ final class BodyAppender {
         self.cache = cache
         self.app = app
         self.at = at
-        self.target = target
+        self.target = target.list
         self.dropLabel = dropLabel
         iteration = cache.beginIteration()
     }
@@ -77,9 +77,18 @@ final class BodyAppender {
 
     /// honor_labels: exposed labels win; target labels fill the missing ones; then `drop` goes.
     static func finalLabels(exposed: Labels, target: Labels, drop: String) -> Labels {
+        finalLabels(exposed: exposed, target: target.list, drop: drop)
+    }
+
+    /// Same, with the target's labels already listed (once per pull, not per new series); the
+    /// exposed set itself when there is nothing to add or drop.
+    static func finalLabels(exposed: Labels, target: [Label], drop: String) -> Labels {
+        let missing = target.filter { !exposed.has($0.name) }
+        let dropIt = !drop.isEmpty && exposed.has(drop)
+        if missing.isEmpty && !dropIt { return exposed }
         var b = LabelsBuilder(exposed)
-        for l in target.list where !exposed.has(l.name) { b.set(l.name, l.value) }
-        if !drop.isEmpty { b.delete(drop) }
+        for l in missing { b.set(l.name, l.value) }
+        if dropIt { b.delete(drop) }
         return b.labels()
     }
 
