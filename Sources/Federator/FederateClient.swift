@@ -41,12 +41,12 @@ public final class FederateClient: Sendable {
                 }
                 let finished = try await group.next() ?? false
                 group.cancelAll()
-                if !finished { throw PullError("context deadline exceeded (scrape_timeout \(timeoutMs)ms)") }
+                if !finished { throw PullError("context deadline exceeded (after \(timeoutMs)ms)") }
             }
         } catch let e as PullError {
             throw e
         } catch is CancellationError {
-            throw PullError("context deadline exceeded (scrape_timeout \(timeoutMs)ms)")
+            throw PullError("context deadline exceeded (after \(timeoutMs)ms)")
         } catch {
             throw PullError("Get \"\(url)\": \(Self.describe(error))")
         }

@@ -142,7 +142,7 @@ final class ShardPuller: @unchecked Sendable {
         let duration = Double(clock.now() - begin) / 1000
         let err: String? = result == nil
             ? "every replica of shard \(s.source.shard) failed: " + errors.joined(separator: "; ") : nil
-        report(at: start, settings: s, counts: result ?? PullCounts(), error: err, duration: duration)
+        report(at: start, settings: s, error: err, duration: duration)
         healthBox.withLock {
             $0.health = err == nil ? "up" : "down"
             $0.lastError = err ?? ""
@@ -195,7 +195,7 @@ final class ShardPuller: @unchecked Sendable {
 
     /// A failed pull: up=0, and staleness markers for the timestamp-less series of the last good
     /// pull (a good pull committed its report with its samples).
-    func report(at t: Timestamp, settings s: PullSettings, counts: PullCounts, error: String?, duration: Double) {
+    func report(at t: Timestamp, settings s: PullSettings, error: String?, duration: Double) {
         guard error != nil else { return }
         let app = storage.appender()
         for i in cache.prevAppended {
