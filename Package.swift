@@ -40,8 +40,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Router", dependencies: [
-            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote",
-            .product(name: "Yams", package: "Yams"),
+            "MetricModel", "TSDB", "PromQL", "Relabeling", "Catalog", "Remote", "HTTPAPI", "Config",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -53,9 +52,15 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "Rules", dependencies: [
+            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Exporter", dependencies: ["MetricModel", "TSDB", "HTTPAPI"]),
         .target(name: "Replica", dependencies: [
-            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Exposition", "Scrape", "HTTPAPI",
+            "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Exposition", "Scrape", "HTTPAPI", "Rules",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -84,6 +89,7 @@ let package = Package(
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Exporter", "MetricModel", "TSDB", "PromQL"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "MetricModel", "TSDB"]),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Scrape", "Config", "MetricModel"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Config", "PromQL", "TSDB", "MetricModel"], exclude: ["Fixtures"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "MetricModel"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RelabelingTests", dependencies: ["Relabeling", "MetricModel"]),
@@ -101,7 +107,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "RouterTests", dependencies: [
-            "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling",
+            "Router", "Remote", "MetricModel", "TSDB", "PromQL", "Catalog", "Relabeling", "HTTPAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

@@ -149,3 +149,39 @@ extension ByteScanning {
         return k
     }
 }
+
+/// The body of a `"…"` token of either exposition format: promlex/openmetricslex
+/// `\"(\\.|[^\\"])*\"` (optionally without raw newlines). One scanner for both parsers.
+enum QuotedScan {
+    /// Scans from `open` (the opening quote) to the closing quote. Returns the closing quote's
+    /// index, the raw newlines inside, and whether non-ASCII bytes need a UTF-8 check; nil when
+    /// unterminated, when a backslash precedes a newline or the end, or when a raw newline is not
+    /// allowed.
+    @inline(__always)
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, _ cls: UnsafePointer<UInt8>, open: Int,
+                     allowNewline: Bool) -> (close: Int, newlines: Int, high: Bool)? {
+        let n = b.count
+        var k = open + 1
+        var high = false
+        var newlines = 0
+        while k < n {
+            let c = b[k]
+            if cls[Int(c)] & CharClass.quotedSpecial == 0 { k += 1; continue }
+            if c == 0x22 { break }
+            if c == 0x5C {
+                if k + 1 >= n || b[k + 1] == 0x0A { return nil }
+                k += 2
+                continue
+            }
+            if c == 0x0A {
+                if !allowNewline { return nil }
+                newlines += 1
+            } else {
+                high = true
+            }
+            k += 1
+        }
+        if k >= n { return nil }
+        return (k, newlines, high)
+    }
+}

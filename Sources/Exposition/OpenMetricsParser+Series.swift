@@ -33,13 +33,7 @@ extension OpenMetricsParser {
         guard b[i] == 0x20, i + 1 < n, cls[Int(b[i + 1])] & CharClass.omValueEnd == 0 else {
             throw error("expected timestamp or new record", tokenEnd: i + 1)
         }
-        let s = i + 1
-        i = s
-        i = scan(i, until: CharClass.omValueEnd)
-        let r = NumberParsing.parseFloat(b, s, i)
-        guard case .ok(let secs) = r else {
-            throw Text.numberError(r, b, s, i, entryStart: entryStart, line: line)
-        }
+        let secs = try timestampSeconds()
         guard let ms = NumberParsing.secondsToMillis(secs) else {
             throw ExpositionError(.invalidTimestamp, line: line, "invalid timestamp \(goF(secs))")
         }
@@ -49,6 +43,18 @@ extension OpenMetricsParser {
         if i >= n { throw ExpositionError(.missingEOF, line: line, "data does not end with # EOF") }
         if isExemplarStart() { try exemplar(); return }
         throw error("expected next entry after timestamp", tokenEnd: i + 2)
+    }
+
+    /// The timestamp token after the space at `i`, in seconds (sample or exemplar).
+    @inline(__always)
+    mutating func timestampSeconds() throws(ExpositionError) -> Double {
+        let s = i + 1
+        i = scan(s, until: CharClass.omValueEnd)
+        let r = NumberParsing.parseFloat(b, s, i)
+        guard case .ok(let secs) = r else {
+            throw Text.numberError(r, b, s, i, entryStart: entryStart, line: line)
+        }
+        return secs
     }
 
     /// Go's `%f` for the NaN/Inf timestamps Prometheus reports.
@@ -87,13 +93,7 @@ extension OpenMetricsParser {
         guard b[i] == 0x20, i + 1 < n, cls[Int(b[i + 1])] & CharClass.omValueEnd == 0 else {
             throw error("expected timestamp or comment", tokenEnd: i + 1)
         }
-        let s = i + 1
-        i = s
-        i = scan(i, until: CharClass.omValueEnd)
-        let r = NumberParsing.parseFloat(b, s, i)
-        guard case .ok(let secs) = r else {
-            throw Text.numberError(r, b, s, i, entryStart: entryStart, line: line)
-        }
+        let secs = try timestampSeconds()
         if secs.isNaN || secs.isInfinite {
             throw ExpositionError(.invalidTimestamp, line: line, "invalid exemplar timestamp \(goF(secs))")
         }

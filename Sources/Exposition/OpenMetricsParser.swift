@@ -160,29 +160,8 @@ public struct OpenMetricsParser: ExpositionParser, ByteScanning {
     /// unchanged) when unterminated.
     @inline(__always)
     mutating func quoted(allowNewline: Bool) throws(ExpositionError) -> (Int, Int)? {
-        let n = b.count
-        var k = i + 1
-        let s = k
-        var high = false
-        var newlines = 0
-        while k < n {
-            let c = b[k]
-            if cls[Int(c)] & CharClass.quotedSpecial == 0 { k += 1; continue }
-            if c == 0x22 { break }
-            if c == 0x5C {
-                if k + 1 >= n || b[k + 1] == 0x0A { return nil }
-                k += 2
-                continue
-            }
-            if c == 0x0A {
-                if !allowNewline { return nil }
-                newlines += 1
-            } else {
-                high = true
-            }
-            k += 1
-        }
-        if k >= n { return nil }
+        guard let (k, newlines, high) = QuotedScan.scan(b, cls, open: i, allowNewline: allowNewline) else { return nil }
+        let s = i + 1
         if high && !UTF8Check.isValid(UnsafeBufferPointer(rebasing: b[s..<k])) {
             throw ExpositionError(.invalidUTF8, line: line,
                                   "invalid UTF-8 label value: \(GoQuote.quote(UnsafeBufferPointer(rebasing: b[(s - 1)...k])))")

@@ -39,6 +39,9 @@ extension Renderer {
                 ("shards", Y.int(topology.shards)),
                 ("shard_by", Y.flow(topology.shardBy)),
                 ("scrape_interval", Y.duration(topology.scrapeInterval)),
+                // What the shard's replicas write into global.external_labels (minus replica):
+                // merge mode adds them to the group's series, so `count by (shard)` works.
+                ("external_labels", Y.map([(fleetLabel, Y.str(topology.fleet)), (shardLabel, Y.str(String(shard)))])),
                 ("members", memberList(members.filter { $0.role == .replica && $0.shardIndex == shard })),
             ])
         }
@@ -47,6 +50,7 @@ extension Renderer {
                 ("name", Y.str("federator")),
                 ("kind", Y.str(GroupKind.federator.rawValue)),
                 ("scrape_interval", Y.duration(federation.scrapeInterval)),
+                ("external_labels", Y.map([(fleetLabel, Y.str(topology.fleet))])),
                 ("members", memberList(members.filter { $0.role == .federator })),
             ]))
         }

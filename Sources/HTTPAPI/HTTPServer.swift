@@ -9,7 +9,7 @@ import Synchronization
 public final class HTTPServer: Service, Sendable {
     let host: String
     let port: Int
-    let responder: RouterResponder<BasicRequestContext>
+    let responder: RouterResponder<APIRequestContext>
     let logger: Logger
     private let bound = Mutex<Int?>(nil)
 
@@ -26,6 +26,7 @@ public final class HTTPServer: Service, Sendable {
     public func run() async throws {
         let app = Application(
             responder: responder,
+            server: .http1(additionalChannelHandlers: [ConnectionCloseWatcher()]),
             configuration: .init(address: .hostname(host, port: port), serverName: nil, reuseAddress: true),
             onServerRunning: { [self] ch in self.bound.withLock { $0 = ch.localAddress?.port } },
             logger: logger
@@ -48,7 +49,7 @@ extension HTTPServer {
     /// body), for small servers such as `promfleet exporter` that need no API. With `gzip`
     /// false, bodies are sent uncompressed whatever the client accepts (cheapest to serve).
     public static func bytesRouter(_ routes: [String: @Sendable () -> (String, [UInt8])], gzip: Bool = true) -> PrometheusAPI.APIRouter {
-        let router = PrometheusAPI.APIRouter()
+        let router = PrometheusAPI.APIRouter(context: APIRequestContext.self)
         for (path, produce) in routes {
             router.get(RouterPath(path)) { req, _ in
                 let (ct, body) = produce()

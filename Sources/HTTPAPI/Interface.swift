@@ -137,6 +137,8 @@ public struct APIServices: Sendable {
     public var now: @Sendable () -> Timestamp
     /// The PromQL engine behind /api/v1/query and query_range (not registered when nil).
     public var engine: Engine?
+    /// Rules and alerts (/api/v1/rules, /api/v1/alerts); empty lists when nil.
+    public var rules: (any RulesSource)?
 
     public init(storage: any Queryable, targets: (any TargetsSource)?, status: any StatusSource,
                 metrics: MetricsRegistry, readiness: Readiness,
@@ -154,4 +156,87 @@ public struct APIServices: Sendable {
         self.lookbackDelta = lookbackDelta
         self.now = now
     }
+}
+
+/// One alert as /api/v1/alerts and /api/v1/rules show it.
+public struct AlertInfo: Sendable {
+    public var labels: Labels
+    /// Sorted by name; empty values kept.
+    public var annotations: [Label]
+    /// "pending" or "firing" (or "inactive" for resolved alerts still kept).
+    public var state: String
+    public var activeAt: Timestamp?
+    public var keepFiringSince: Timestamp?
+    public var value: Double
+
+    public init(labels: Labels, annotations: [Label], state: String, activeAt: Timestamp?, keepFiringSince: Timestamp?, value: Double) {
+        self.labels = labels
+        self.annotations = annotations
+        self.state = state
+        self.activeAt = activeAt
+        self.keepFiringSince = keepFiringSince
+        self.value = value
+    }
+}
+
+/// One rule as /api/v1/rules shows it.
+public struct RuleInfo: Sendable {
+    public var isAlerting: Bool
+    public var name: String
+    /// The expression as the PromQL printer formats it.
+    public var query: String
+    /// Alerting rules: `for` and `keep_firing_for` in seconds, state and alerts.
+    public var duration: Double = 0
+    public var keepFiringFor: Double = 0
+    public var state = "inactive"
+    public var alerts: [AlertInfo] = []
+    public var labels: Labels
+    public var annotations: [Label] = []
+    /// "ok", "err" or "unknown".
+    public var health: String
+    public var lastError: String
+    public var evaluationTime: Double
+    public var lastEvaluation: Timestamp?
+
+    public init(isAlerting: Bool, name: String, query: String, labels: Labels, health: String, lastError: String,
+                evaluationTime: Double, lastEvaluation: Timestamp?) {
+        self.isAlerting = isAlerting
+        self.name = name
+        self.query = query
+        self.labels = labels
+        self.health = health
+        self.lastError = lastError
+        self.evaluationTime = evaluationTime
+        self.lastEvaluation = lastEvaluation
+    }
+}
+
+/// One rule group as /api/v1/rules shows it.
+public struct RuleGroupInfo: Sendable {
+    public var name: String
+    public var file: String
+    public var rules: [RuleInfo]
+    /// Seconds.
+    public var interval: Double
+    public var limit: Int
+    public var evaluationTime: Double
+    public var lastEvaluation: Timestamp?
+
+    public init(name: String, file: String, rules: [RuleInfo], interval: Double, limit: Int, evaluationTime: Double, lastEvaluation: Timestamp?) {
+        self.name = name
+        self.file = file
+        self.rules = rules
+        self.interval = interval
+        self.limit = limit
+        self.evaluationTime = evaluationTime
+        self.lastEvaluation = lastEvaluation
+    }
+}
+
+/// The rule manager and notifier as the API sees them (/api/v1/rules, /api/v1/alerts,
+/// /api/v1/alertmanagers). Thread-safe; every call returns a snapshot.
+public protocol RulesSource: Sendable {
+    func ruleGroups() -> [RuleGroupInfo]
+    /// Alertmanager URLs alerts are sent to.
+    func alertmanagers() -> [String]
 }

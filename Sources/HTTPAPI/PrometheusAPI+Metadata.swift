@@ -1,3 +1,4 @@
+import Foundation
 import Exposition
 import Hummingbird
 import MetricModel
@@ -7,7 +8,7 @@ import PromQL
 // rule manager, notifier or exemplar storage: Grafana and other clients call these and must get
 // Prometheus's JSON shapes, not 404s.
 extension PrometheusAPI {
-    func registerMetadata(on v1: RouterGroup<BasicRequestContext>) {
+    func registerMetadata(on v1: RouterGroup<APIRequestContext>) {
         v1.get("metadata") { req, _ in
             await Reply.api { Reply.json(try self.metricMetadata(FormParams(query: req.uri.query)), request: req) }
         }
@@ -39,15 +40,24 @@ extension PrometheusAPI {
                 if !["", "alert", "record"].contains(typ) {
                     throw APIError.badData("invalid parameter \"type\": not supported value \(goQuoted(typ))")
                 }
-                return Reply.json(Array(#"{"status":"success","data":{"groups":[]}}"#.utf8), request: req)
+                return Reply.json(self.rulesJSON(type: typ), request: req)
             }
         }
         v1.get("alerts") { req, _ in
-            await Reply.api { Reply.json(Array(#"{"status":"success","data":{"alerts":[]}}"#.utf8), request: req) }
+            await Reply.api { Reply.json(self.alertsJSON(), request: req) }
         }
         v1.get("alertmanagers") { req, _ in
             await Reply.api {
-                Reply.json(Array(#"{"status":"success","data":{"activeAlertmanagers":[],"droppedAlertmanagers":[]}}"#.utf8), request: req)
+                var w = JSONWriter()
+                w.raw("{\"status\":\"success\",\"data\":{\"activeAlertmanagers\":[")
+                for (i, url) in (self.services.rules?.alertmanagers() ?? []).enumerated() {
+                    if i > 0 { w.byte(UInt8(ascii: ",")) }
+                    w.raw("{\"url\":")
+                    w.string(url)
+                    w.byte(UInt8(ascii: "}"))
+                }
+                w.raw("],\"droppedAlertmanagers\":[]}}")
+                return Reply.json(w.bytes, request: req)
             }
         }
     }
@@ -132,6 +142,114 @@ extension PrometheusAPI {
         guard let engine = services.engine else { return }
         _ = try parseQuery(p.first("query") ?? "", engine: engine)
     }
+}
+
+extension PrometheusAPI {
+    /// /api/v1/rules as Prometheus's API writes it (field order of its Go structs).
+    func rulesJSON(type typ: String) -> [UInt8] {
+        var w = JSONWriter(capacity: 2048)
+        w.raw("{\"status\":\"success\",\"data\":{\"groups\":[")
+        var firstGroup = true
+        for g in services.rules?.ruleGroups() ?? [] {
+            let rules = g.rules.filter { typ.isEmpty || ($0.isAlerting == (typ == "alert")) }
+            if !typ.isEmpty && rules.isEmpty { continue }
+            if !firstGroup { w.byte(UInt8(ascii: ",")) }
+            firstGroup = false
+            w.raw("{\"name\":"); w.string(g.name)
+            w.raw(",\"file\":"); w.string(g.file)
+            w.raw(",\"rules\":[")
+            for (i, r) in rules.enumerated() {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                ruleJSON(r, &w)
+            }
+            w.raw("],\"interval\":"); w.number(g.interval)
+            w.raw(",\"limit\":"); w.int(Int64(g.limit))
+            w.raw(",\"evaluationTime\":"); w.number(g.evaluationTime)
+            w.raw(",\"lastEvaluation\":"); w.string(evalTime(g.lastEvaluation))
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.raw("]}}")
+        return w.bytes
+    }
+
+    func ruleJSON(_ r: RuleInfo, _ w: inout JSONWriter) {
+        if r.isAlerting {
+            w.raw("{\"state\":"); w.string(r.state)
+            w.raw(",\"name\":"); w.string(r.name)
+            w.raw(",\"query\":"); w.string(r.query)
+            w.raw(",\"duration\":"); w.number(r.duration)
+            w.raw(",\"keepFiringFor\":"); w.number(r.keepFiringFor)
+            w.raw(",\"labels\":"); w.labels(r.labels)
+            w.raw(",\"annotations\":"); pairsJSON(r.annotations, &w)
+            w.raw(",\"alerts\":[")
+            for (i, a) in r.alerts.enumerated() {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                alertJSON(a, &w)
+            }
+            w.byte(UInt8(ascii: "]"))
+        } else {
+            w.raw("{\"name\":"); w.string(r.name)
+            w.raw(",\"query\":"); w.string(r.query)
+            if !r.labels.isEmpty { w.raw(",\"labels\":"); w.labels(r.labels) }
+        }
+        w.raw(",\"health\":"); w.string(r.health)
+        if !r.lastError.isEmpty { w.raw(",\"lastError\":"); w.string(r.lastError) }
+        w.raw(",\"evaluationTime\":"); w.number(r.evaluationTime)
+        w.raw(",\"lastEvaluation\":"); w.string(evalTime(r.lastEvaluation))
+        w.raw(",\"type\":"); w.string(r.isAlerting ? "alerting" : "recording")
+        w.byte(UInt8(ascii: "}"))
+    }
+
+    func alertJSON(_ a: AlertInfo, _ w: inout JSONWriter) {
+        w.raw("{\"labels\":"); w.labels(a.labels)
+        w.raw(",\"annotations\":"); pairsJSON(a.annotations, &w)
+        w.raw(",\"state\":"); w.string(a.state)
+        if let t = a.activeAt { w.raw(",\"activeAt\":"); w.string(APITime.rfc3339(t)) }
+        if let t = a.keepFiringSince { w.raw(",\"keepFiringSince\":"); w.string(APITime.rfc3339(t)) }
+        // strconv.FormatFloat(v, 'e', -1, 64): the shortest digits that round-trip
+        var v = a.value.isNaN ? "NaN" : a.value.isInfinite ? (a.value > 0 ? "+Inf" : "-Inf") : ""
+        if v.isEmpty {
+            for p in 0...17 {
+                v = String(format: "%.\(p)e", a.value)
+                if Double(v) == a.value { break }
+            }
+        }
+        w.raw(",\"value\":"); w.string(v)
+        w.byte(UInt8(ascii: "}"))
+    }
+
+    /// /api/v1/alerts: the pending and firing alerts of every alerting rule.
+    func alertsJSON() -> [UInt8] {
+        var w = JSONWriter(capacity: 1024)
+        w.raw("{\"status\":\"success\",\"data\":{\"alerts\":[")
+        var first = true
+        for g in services.rules?.ruleGroups() ?? [] {
+            for r in g.rules where r.isAlerting {
+                for a in r.alerts where a.state != "inactive" {
+                    if !first { w.byte(UInt8(ascii: ",")) }
+                    first = false
+                    alertJSON(a, &w)
+                }
+            }
+        }
+        w.raw("]}}")
+        return w.bytes
+    }
+
+    /// `{"name":"value",…}` of annotations (empty values kept).
+    func pairsJSON(_ l: [Label], _ w: inout JSONWriter) {
+        w.byte(UInt8(ascii: "{"))
+        for (i, p) in l.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.string(p.name)
+            w.byte(UInt8(ascii: ":"))
+            w.string(p.value)
+        }
+        w.byte(UInt8(ascii: "}"))
+    }
+
+    /// Go's zero time before the first evaluation.
+    func evalTime(_ t: Timestamp?) -> String { t.map { APITime.rfc3339($0) } ?? "0001-01-01T00:00:00Z" }
 }
 
 /// Go's %q for the short values these endpoints echo.

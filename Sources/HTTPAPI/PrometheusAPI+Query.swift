@@ -1,26 +1,29 @@
 import Hummingbird
+import NIOCore
 import MetricModel
 import PromQL
 import TSDB
 
 extension PrometheusAPI {
     /// /api/v1/query, /api/v1/query_range (GET and POST form) and /api/v1/format_query.
-    func registerQuery(on v1: RouterGroup<BasicRequestContext>, engine: Engine) {
+    func registerQuery(on v1: RouterGroup<APIRequestContext>, engine: Engine) {
         for method in [HTTPRequest.Method.get, .post] {
-            v1.on("query", method: method) { req, _ in
+            v1.on("query", method: method) { req, ctx in
                 var req = req
                 return await Reply.api {
                     try self.checkReady()
                     let p = try await req.formParams()
-                    return Reply.json(try await self.instantQuery(p, engine: engine), request: req)
+                    let body = try await Self.cancellingOnClose(ctx.channel) { try await self.instantQuery(p, engine: engine) }
+                    return Reply.json(body, request: req)
                 }
             }
-            v1.on("query_range", method: method) { req, _ in
+            v1.on("query_range", method: method) { req, ctx in
                 var req = req
                 return await Reply.api {
                     try self.checkReady()
                     let p = try await req.formParams()
-                    return Reply.json(try await self.rangeQuery(p, engine: engine), request: req)
+                    let body = try await Self.cancellingOnClose(ctx.channel) { try await self.rangeQuery(p, engine: engine) }
+                    return Reply.json(body, request: req)
                 }
             }
             v1.on("format_query", method: method) { req, _ in
@@ -36,6 +39,14 @@ extension PrometheusAPI {
                 }
             }
         }
+    }
+
+    /// Runs `work` in a task that is cancelled when the client's connection closes (Hummingbird
+    /// does not cancel handlers), so an abandoned query stops evaluating (`canceled`).
+    static func cancellingOnClose<T: Sendable>(_ channel: any Channel, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = Task { try await work() }
+        ConnectionCloseWatcher.whenClosed(channel) { task.cancel() }
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 
     func parseQuery(_ q: String, engine: Engine) throws -> Expr {
@@ -72,28 +83,12 @@ extension PrometheusAPI {
         return Self.render(r)
     }
 
-    /// A time parameter with a default (Prometheus's `parseTimeParam`): nil when absent.
     static func timeParam(_ p: FormParams, _ name: String) throws(APIError) -> Timestamp? {
-        guard let v = p.first(name), !v.isEmpty else { return nil }
-        do { return try APITime.parse(v) } catch {
-            throw APIError.badData("invalid parameter \"\(name)\": Invalid time value for '\(name)': \(error.message)")
-        }
+        try APITime.param(p.first(name), name: name)
     }
 
-    /// A duration parameter in float seconds or as a PromQL duration (Prometheus's
-    /// `parseDuration`), in ms; nil when absent and not required.
     static func durationParam(_ p: FormParams, _ name: String, required: Bool = false) throws(APIError) -> Int64? {
-        let text = p.first(name) ?? ""
-        if text.isEmpty && !required { return nil }
-        if let d = Double(text), d.isFinite {
-            let ms = (d * 1000).rounded()
-            if ms >= Double(Int64.max) || ms <= Double(Int64.min) {
-                throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration. It overflows int64")
-            }
-            return Int64(ms)
-        }
-        if let d = try? Parser.parseDuration(text) { return d }
-        throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration")
+        try APITime.durationParam(p.first(name), name: name, required: required)
     }
 
     static func apiError(_ e: any Error) -> APIError {
@@ -108,7 +103,7 @@ extension PrometheusAPI {
     }
 
     /// The query result in Prometheus's JSON (`web/api/v1/json_codec.go`), written by hand.
-    static func render(_ r: QueryResult) -> [UInt8] {
+    public static func render(_ r: QueryResult) -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
         w.raw("{\"status\":\"success\",\"data\":{\"resultType\":")
         w.string(r.value.resultType)

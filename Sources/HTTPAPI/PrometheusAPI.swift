@@ -4,6 +4,19 @@ import MetricModel
 import NIOCore
 import TSDB
 
+/// The request context of the API's routes: Hummingbird's basic context plus the connection, so
+/// a query can be cancelled when its client goes away.
+public struct APIRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The request's connection.
+    public let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
 /// Registers Prometheus's endpoints (health, readiness, lifecycle, /metrics, /federate, the
 /// metadata and status parts of API v1) on a Hummingbird router.
 public struct PrometheusAPI: Sendable {
@@ -15,11 +28,11 @@ public struct PrometheusAPI: Sendable {
         self.logger = logger
     }
 
-    public typealias APIRouter = Router<BasicRequestContext>
+    public typealias APIRouter = Router<APIRequestContext>
 
     /// A router with every endpoint registered.
     public func makeRouter() -> APIRouter {
-        let router = APIRouter()
+        let router = APIRouter(context: APIRequestContext.self)
         register(on: router)
         return router
     }
@@ -38,6 +51,7 @@ public struct PrometheusAPI: Sendable {
         router.get("/metrics") { req, _ in
             Reply.bytes(s.metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8", request: req)
         }
+        WebUI.register(on: router)
         router.get("/federate") { req, _ in try await self.federate(req) }
         router.post("/federate") { req, _ in try await self.federate(req) }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MetricModel
+import PromQL
 
 /// Prometheus API time parameters (web/api/v1 `parseTime`): Unix seconds as a float, or RFC 3339.
 public enum APITime {
@@ -20,6 +21,31 @@ public enum APITime {
         f.formatOptions = [.withInternetDateTime]
         if let date = f.date(from: s) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
         throw APIError.badData("cannot parse \"\(s)\" to a valid timestamp")
+    }
+
+    /// An optional time parameter (Prometheus's `parseTimeParam`): nil when absent or empty;
+    /// errors read `invalid parameter "time": Invalid time value for 'time': …`.
+    public static func param(_ text: String?, name: String) throws(APIError) -> Timestamp? {
+        guard let v = text, !v.isEmpty else { return nil }
+        do { return try parse(v) } catch {
+            throw APIError.badData("invalid parameter \"\(name)\": Invalid time value for '\(name)': \(error.message)")
+        }
+    }
+
+    /// A duration parameter in float seconds or as a PromQL duration (Prometheus's
+    /// `parseDuration`), in ms; nil when absent and not required.
+    public static func durationParam(_ text: String?, name: String, required: Bool = false) throws(APIError) -> Int64? {
+        let text = text ?? ""
+        if text.isEmpty && !required { return nil }
+        if let d = Double(text), d.isFinite {
+            let ms = (d * 1000).rounded()
+            if ms >= Double(Int64.max) || ms <= Double(Int64.min) {
+                throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration. It overflows int64")
+            }
+            return Int64(ms)
+        }
+        if let d = try? Parser.parseDuration(text) { return d }
+        throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(text)\" to a valid duration")
     }
 
     /// RFC 3339 with milliseconds in UTC, as Go's `time.Time` JSON (e.g. "2024-01-02T03:04:05.678Z").

@@ -9,8 +9,8 @@ import Synchronization
 import TSDB
 import UnixSignals
 
-/// A Prometheus-compatible server: storage, scrape (discovery + loops) and HTTP, wired in start
-/// order. `run()` runs them in one ServiceGroup; SIGTERM/SIGINT shut down in reverse order (HTTP,
+/// A Prometheus-compatible server: storage, scrape (discovery + loops), rules (+ notifier) and
+/// HTTP, wired in start order. `run()` runs them in one ServiceGroup; SIGTERM/SIGINT shut down in reverse order (HTTP,
 /// scrape, discovery, then storage flushes and closes its WAL); SIGHUP and POST /-/reload re-read
 /// the config, keeping the running one when the new one is bad.
 public final class Replica: Sendable {
@@ -24,6 +24,7 @@ public final class Replica: Sendable {
     public let http: HTTPServer
     let readiness = Readiness()
     let dbOptions: DBOptions
+    let rules: ReplicaRules
     private let current: Mutex<ReplicaConfig>
     private let reloadLock = Mutex<Void>(())
 
@@ -32,6 +33,7 @@ public final class Replica: Sendable {
         self.options = options
         self.logger = logger
         let config = try ReplicaConfig.load(file: options.configFile)
+        let groups = try ReplicaRules.load(config)
         current = Mutex(config)
         var dbo = DBOptions()
         do {
@@ -51,13 +53,18 @@ public final class Replica: Sendable {
         let metrics = MetricsRegistry()
         let box = ReloadBox()
         var api = APIServices(
-            storage: storage, targets: ScrapeTargets(manager: scrape), status: status, metrics: metrics,
+            storage: storage, targets: ScrapeTargets(manager: scrape, external: ExternalURL(flag: options.externalURL, listenAddress: options.listenAddress)), status: status, metrics: metrics,
             readiness: readiness, reload: nil, externalLabels: { [status] in status.externalLabels },
             lookbackDelta: options.lookbackDeltaMs)
         if options.enableLifecycle { api.reload = { try box.call() } }
-        api.engine = Engine(options: EngineOptions(
+        let engine = Engine(options: EngineOptions(
             lookbackDelta: options.lookbackDeltaMs, maxSamples: options.queryMaxSamples, timeout: options.queryTimeoutMs,
             defaultEvalInterval: config.prometheus.global.evaluationInterval.milliseconds, maxConcurrency: options.queryMaxConcurrency))
+        api.engine = engine
+        rules = ReplicaRules(engine: engine, storage: storage,
+                             externalURL: rulesExternalURL(options), logger: logger)
+        rules.apply(config, groups: groups)
+        api.rules = rules
         http = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)
         status.loaded(config)
         let st = storage
@@ -66,6 +73,7 @@ public final class Replica: Sendable {
             let s = db.head.stats
             return (s.series, Int(s.samplesAppended))
         }), readiness: readiness))
+        metrics.register(RulesMetrics(rules: rules))
         metrics.register(ProcessMetrics())
         box.set { [weak self] in try self?.reload() }
     }
@@ -75,8 +83,10 @@ public final class Replica: Sendable {
         try reloadLock.withLock { _ in
             do {
                 let c = try ReplicaConfig.load(file: options.configFile)
+                let groups = try ReplicaRules.load(c)
                 current.withLock { $0 = c }
                 status.loaded(c)
+                rules.apply(c, groups: groups)
                 if readiness.isReady { discovery.apply(c.pools) }
                 logger.info("Completed loading of configuration file", metadata: ["filename": "\(options.configFile)"])
             } catch {
@@ -87,13 +97,14 @@ public final class Replica: Sendable {
         }
     }
 
-    /// The services in start order: storage, discovery, scrape, HTTP, signal handling.
+    /// The services in start order: storage, discovery, scrape, notifier, rules, HTTP, signal handling.
     public func services() -> [any Service] {
         let storageService = StorageService(
             box: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
             onReady: { [self] in discovery.apply(current.withLock { $0.pools }) },
             onStop: { [fetcher] in await fetcher.shutdown() })
-        return [storageService, discovery, scrape, http, HangupService(replica: self)]
+        return [storageService, discovery, scrape, rules.notifier, RulesService(manager: rules.manager, readiness: readiness),
+                http, HangupService(replica: self)]
     }
 
     public func run() async throws {

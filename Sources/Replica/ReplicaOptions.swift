@@ -8,6 +8,8 @@ public struct ReplicaOptions: Sendable {
     public var retentionSize = "0B"
     public var listenAddress = "0.0.0.0:9090"
     public var enableLifecycle = false
+    /// --web.external-url; nil: http://<hostname>:<listen port>/.
+    public var externalURL: String?
     public var logLevel = "info"
     public var lookbackDeltaMs: Int64 = 300_000
     public var queryMaxSamples = 50_000_000
@@ -29,6 +31,7 @@ public struct ReplicaOptions: Sendable {
             ("storage.tsdb.retention.size", retentionSize),
             ("storage.tsdb.retention.time", retentionTime),
             ("web.enable-lifecycle", String(enableLifecycle)),
+            ("web.external-url", externalURL ?? ""),
             ("web.listen-address", listenAddress),
         ]
     }

@@ -39,11 +39,12 @@ final class ReplicaStatus: StatusSource {
 /// /api/v1/targets from the scrape manager.
 struct ScrapeTargets: TargetsSource {
     let manager: ScrapeManager
+    let external: ExternalURL
 
     func activeTargets() -> [ActiveTargetInfo] {
         manager.activeTargets().map { pool, t, h in
             ActiveTargetInfo(discoveredLabels: t.discoveredLabels, labels: t.labels, scrapePool: pool,
-                             scrapeURL: t.url, globalURL: t.url, lastError: h.lastError, lastScrape: h.lastScrape,
+                             scrapeURL: t.url, globalURL: external.globalURL(t.url), lastError: h.lastError, lastScrape: h.lastScrape,
                              lastScrapeDuration: h.lastScrapeDuration, health: h.health,
                              scrapeInterval: formatDuration(t.settings.intervalMs), scrapeTimeout: formatDuration(t.settings.timeoutMs))
         }

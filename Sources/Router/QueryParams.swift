@@ -1,5 +1,6 @@
-import Foundation
+import HTTPAPI
 import MetricModel
+import PromQL
 import Remote
 
 /// Form parameters of an API request (URL query plus a form-encoded POST body), as Prometheus
@@ -15,30 +16,20 @@ struct QueryParams {
     subscript(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }
     func all(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
 
-    /// An API time: float seconds or RFC 3339; `defaultMs` when absent.
-    func time(_ name: String, defaultMs: Int64) throws -> Int64 {
-        guard let s = self[name], !s.isEmpty else { return defaultMs }
-        if let ms = parseAPITime(s) { return ms }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: s) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: s) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
-        throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(s)\" to a valid timestamp")
+    /// An API time with a default (Prometheus's `parseTimeParam`); `defaultMs` when absent.
+    func time(_ name: String, defaultMs: Int64) throws(APIError) -> Int64 {
+        try APITime.param(self[name], name: name) ?? defaultMs
     }
 
-    /// A duration: float seconds or a Prometheus duration.
-    func duration(_ name: String) throws -> Int64 {
-        guard let s = self[name], !s.isEmpty else { throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\" to a valid duration") }
-        if let d = Double(s), d.isFinite { return Int64((d * 1000).rounded()) }
-        if let ms = RouterConfig.parseDuration(s) { return ms }
-        throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(s)\" to a valid duration")
+    /// A required API time (Prometheus's `parseTime` of a range query's start/end).
+    static func parseTime(_ s: String, _ name: String) throws(APIError) -> Int64 {
+        do { return try APITime.parse(s) } catch {
+            throw APIError.badData("invalid parameter \"\(name)\": \(error.message)")
+        }
     }
-}
 
-/// An API error with Prometheus's errorType.
-struct APIError: Error {
-    var type: String
-    var message: String
-    static func badData(_ m: String) -> APIError { APIError(type: "bad_data", message: m) }
+    /// A duration parameter (Prometheus's `parseDuration`), ms; nil when absent and not required.
+    func duration(_ name: String, required: Bool = false) throws(APIError) -> Int64? {
+        try APITime.durationParam(self[name], name: name, required: required)
+    }
 }

@@ -1,3 +1,4 @@
+import HTTPAPI
 import Hummingbird
 import Logging
 import MetricModel
@@ -24,16 +25,19 @@ public struct RouterApp: Sendable {
             r.post(RouterPath(path)) { req, _ in await self.query(req, range: path.hasSuffix("range")) }
         }
         for path in ["/api/v1/series", "/api/v1/labels"] {
-            r.get(RouterPath(path)) { req, _ in await self.metadata(req, kind: path.hasSuffix("series") ? .series : .strings) }
-            r.post(RouterPath(path)) { req, _ in await self.metadata(req, kind: path.hasSuffix("series") ? .series : .strings) }
+            let kind: MetadataKind = path.hasSuffix("series") ? .series : .labelNames
+            r.get(RouterPath(path)) { req, _ in await self.metadata(req, kind: kind) }
+            r.post(RouterPath(path)) { req, _ in await self.metadata(req, kind: kind) }
         }
-        r.get("/api/v1/label/:name/values") { req, _ in await self.metadata(req, kind: .strings) }
+        r.get("/api/v1/label/:name/values") { req, ctx in await self.metadata(req, kind: .labelValues(ctx.parameters.get("name") ?? "")) }
         r.get("/federate") { req, _ in await self.federate(req) }
         r.get("/api/v1/status/buildinfo") { _, _ in jsonResponse(Self.buildInfo) }
         for path in ["/api/v1/status/config", "/api/v1/status/flags", "/api/v1/status/runtimeinfo", "/api/v1/status/tsdb",
-                     "/api/v1/metadata", "/api/v1/targets", "/api/v1/rules", "/api/v1/alerts", "/api/v1/query_exemplars"] {
+                     "/api/v1/metadata", "/api/v1/targets", "/api/v1/rules", "/api/v1/alerts", "/api/v1/query_exemplars",
+                     "/api/v1/targets/metadata", "/api/v1/scrape_pools", "/api/v1/alertmanagers"] {
             r.get(RouterPath(path)) { req, _ in await self.passThrough(req) }
         }
+        WebUI.register(on: r)
         r.get("/api/v1/router/members") { _, _ in jsonResponse(RouterStatus.membersJSON(self.upstreams)) }
         r.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -79,22 +83,29 @@ public struct RouterApp: Sendable {
             return await upstreams.forward(groups[0], key: key, method: req.method == .post ? .POST : .GET,
                                            pathAndQuery: path, headers: headers, body: body)
         }
+        // Parameters are checked in the replica's (Prometheus's) order, with its messages.
         do {
-            guard let q = p["query"], !q.isEmpty else { throw APIError.badData("invalid parameter \"query\": empty query") }
             let result: QueryResult
             if range {
-                let start = try p.time("start", defaultMs: nowMs()), end = try p.time("end", defaultMs: nowMs())
-                let step = try p.duration("step")
-                if step <= 0 { throw APIError.badData("zero or negative query resolution step widths are not accepted. Try a positive integer") }
+                guard let s = p["start"] else { throw APIError.badData("invalid parameter \"start\": cannot parse \"\" to a valid timestamp") }
+                guard let e = p["end"] else { throw APIError.badData("invalid parameter \"end\": cannot parse \"\" to a valid timestamp") }
+                let start = try QueryParams.parseTime(s, "start"), end = try QueryParams.parseTime(e, "end")
+                if end < start { throw APIError.badData("invalid parameter \"end\": end timestamp must not be before start time") }
+                let step = try p.duration("step", required: true)!
+                if step <= 0 { throw APIError.badData("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer") }
                 if (end - start) / step > 11_000 {
                     throw APIError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
                 }
-                result = try await merge.evaluate(query: q, start: start, end: end, step: step)
+                let expr = try merge.parse(p["query"] ?? "")
+                let timeout = try p.duration("timeout")
+                result = try await merge.evaluate(expr, start: start, end: end, step: step, timeout: timeout)
             } else {
                 let t = try p.time("time", defaultMs: nowMs())
-                result = try await merge.evaluate(query: q, start: t, end: t, step: 0)
+                let timeout = try p.duration("timeout")
+                let expr = try merge.parse(p["query"] ?? "")
+                result = try await merge.evaluate(expr, start: t, end: t, step: 0, timeout: timeout)
             }
-            return jsonResponse(JSONOut.queryResult(result))
+            return jsonResponse(PrometheusAPI.render(result))
         } catch {
             return Self.apiError(for: error)
         }
@@ -102,7 +113,7 @@ public struct RouterApp: Sendable {
 
     static func apiError(for error: any Error) -> Response {
         switch error {
-        case let e as APIError: return errorResponse(.badRequest, e.type, e.message)
+        case let e as APIError: return errorResponse(.init(code: e.kind.httpStatus), e.kind.rawValue, e.message)
         case let e as PromQLError:
             let status: HTTPResponse.Status
             switch e.errorType {
@@ -122,47 +133,6 @@ public struct RouterApp: Sendable {
             return errorResponse(.serviceUnavailable, "unavailable", e.description)
         default:
             return errorResponse(.internalServerError, "internal", "\(error)")
-        }
-    }
-
-    enum MetadataKind { case series, strings }
-
-    /// series / labels / label values: forwarded to the one query group, or asked of each group
-    /// (one member each, with failover) and unioned.
-    func metadata(_ req: Request, kind: MetadataKind) async -> Response {
-        let (path, headers, body) = await upstreamRequest(req)
-        let groups = upstreams.config.queryGroups
-        if groups.count == 1 {
-            return await upstreams.forward(groups[0], key: path, method: req.method == .post ? .POST : .GET,
-                                           pathAndQuery: path, headers: headers, body: body)
-        }
-        // Fan-out: always GET with the form parameters in the URL.
-        let p = params(req, body)
-        let getPath = req.uri.path + (p.pairs.isEmpty ? ""
-            : "?" + p.pairs.map { FormEncoding.escape($0.0) + "=" + FormEncoding.escape($0.1) }.joined(separator: "&"))
-        do {
-            let bodies = try await withThrowingTaskGroup(of: ByteBuffer.self) { tg in
-                for g in groups { tg.addTask { try await self.upstreams.fetch(g, key: getPath, pathAndQuery: getPath) } }
-                var out: [ByteBuffer] = []
-                for try await b in tg { out.append(b) }
-                return out
-            }
-            switch kind {
-            case .strings:
-                var set = Set<String>()
-                for b in bodies { for s in (try PromJSON.data(b) as? [String]) ?? [] { set.insert(s) } }
-                return jsonResponse(JSONOut.stringList(set.sorted()))
-            case .series:
-                var set = Set<Labels>()
-                for b in bodies {
-                    for d in (try PromJSON.data(b) as? [[String: String]]) ?? [] {
-                        set.insert(Labels(d).dropping([upstreams.config.replicaLabel]))
-                    }
-                }
-                return jsonResponse(JSONOut.labelSets(set.sorted()))
-            }
-        } catch {
-            return Self.apiError(for: error)
         }
     }
 

@@ -35,16 +35,20 @@ public struct GroupConfig: Sendable, Equatable {
     public var shardBy: [String]
     /// The members' scrape interval, ms: the merge's gap threshold is derived from it.
     public var scrapeIntervalMs: Int64
+    /// The members' `global.external_labels` (e.g. `fleet`, `shard`): merge mode adds them to every
+    /// series fetched from this group that lacks the label name. The replica label is never added.
+    public var externalLabels: Labels
     public var members: [MemberConfig]
 
     public init(name: String, kind: Kind = .shard, shard: Int? = nil, shards: Int? = nil, shardBy: [String] = [],
-                scrapeIntervalMs: Int64 = 15_000, members: [MemberConfig]) {
+                scrapeIntervalMs: Int64 = 15_000, externalLabels: Labels = .empty, members: [MemberConfig]) {
         self.name = name
         self.kind = kind
         self.shard = shard
         self.shards = shards
         self.shardBy = shardBy
         self.scrapeIntervalMs = scrapeIntervalMs
+        self.externalLabels = externalLabels
         self.members = members
     }
 }

@@ -1,10 +1,11 @@
+import HTTPAPI
 import MetricModel
 
 /// /api/v1/router/members (JSON) and the router's /metrics (text format 0.0.4).
 enum RouterStatus {
     static func membersJSON(_ u: Upstreams) -> [UInt8] {
         let (members, recent) = u.registry.view()
-        var o = JSONOut(capacity: 2048)
+        var o = JSONWriter(capacity: 2048)
         o.raw("{\"status\":\"success\",\"data\":{\"mode\":"); o.string(u.config.mode.rawValue)
         o.raw(",\"members\":[")
         for (i, m) in members.enumerated() {
@@ -14,9 +15,9 @@ enum RouterStatus {
             o.raw(",\"replica\":"); o.string(m.config.replica)
             o.raw(",\"url\":"); o.string(m.config.url)
             o.raw(",\"state\":"); o.string(m.health.state.rawValue)
-            o.raw(",\"since\":"); o.raw(formatTime(m.sinceMs))
-            o.raw(",\"consecutiveFailures\":"); o.raw(String(m.health.consecutiveFailures))
-            o.raw(",\"consecutiveSuccesses\":"); o.raw(String(m.health.consecutiveSuccesses))
+            o.raw(",\"since\":"); o.timestamp(m.sinceMs)
+            o.raw(",\"consecutiveFailures\":"); o.int(Int64(m.health.consecutiveFailures))
+            o.raw(",\"consecutiveSuccesses\":"); o.int(Int64(m.health.consecutiveSuccesses))
             o.raw(",\"lastError\":")
             if let e = m.health.lastError { o.string(e) } else { o.raw("null") }
             o.raw("}")
@@ -27,7 +28,7 @@ enum RouterStatus {
             o.raw("{\"member\":"); o.string(t.member)
             o.raw(",\"from\":"); o.string(t.from.rawValue)
             o.raw(",\"to\":"); o.string(t.to.rawValue)
-            o.raw(",\"at\":"); o.raw(formatTime(t.atMs))
+            o.raw(",\"at\":"); o.timestamp(t.atMs)
             o.raw(",\"reason\":")
             if let r = t.reason { o.string(r) } else { o.raw("null") }
             o.raw("}")

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPAPI
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -143,10 +144,19 @@ func elapsed(_ start: ContinuousClock.Instant) -> Double {
     return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
-/// Prometheus's error JSON as a response.
+/// Prometheus's error JSON as a response (HTTPAPI's `APIError.jsonBody`; an upstream's
+/// errorType that HTTPAPI does not know is written the same way, unchanged).
 func errorResponse(_ status: HTTPResponse.Status, _ type: String, _ message: String) -> Response {
-    Response(status: status, headers: [.contentType: "application/json"],
-             body: .init(byteBuffer: ByteBuffer(bytes: JSONOut.error(type: type, message: message))))
+    let body: [UInt8]
+    if let kind = APIError.Kind(rawValue: type) {
+        body = APIError(kind, message).jsonBody()
+    } else {
+        var w = JSONWriter(capacity: 128)
+        w.raw("{\"status\":\"error\",\"errorType\":"); w.string(type)
+        w.raw(",\"error\":"); w.string(message); w.raw("}")
+        body = w.bytes
+    }
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
 }
 
 func jsonResponse(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {

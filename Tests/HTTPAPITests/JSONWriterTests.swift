@@ -130,3 +130,18 @@ import PromQL
         #expect(acceptsGzip(header) == expected)
     }
 }
+
+@Suite struct ExternalURLTests {
+    @Test func loopbackTargetsShowTheExternalHost() {
+        let e = ExternalURL(flag: "https://prom.example.org:8443/", listenAddress: "0.0.0.0:9090")
+        #expect(e.url == "https://prom.example.org:8443/")
+        // Our own port: external scheme, host and port.
+        #expect(e.globalURL("http://127.0.0.1:9090/metrics") == "https://prom.example.org:8443/metrics")
+        // Another local port: only the host changes.
+        #expect(e.globalURL("http://localhost:9100/metrics?x=1") == "http://prom.example.org:9100/metrics?x=1")
+        // Remote targets stay as they are.
+        #expect(e.globalURL("http://10.0.0.1:9100/metrics") == "http://10.0.0.1:9100/metrics")
+        let d = ExternalURL(flag: nil, listenAddress: "127.0.0.1:19090")
+        #expect(d.url.hasPrefix("http://") && d.url.hasSuffix(":19090/"))
+    }
+}

@@ -64,6 +64,18 @@ import Testing
             let y = (data(allTheirs) as? [String: Any])?[name] as? NSObject
             #expect(x == y, "\(name): ours \(String(describing: x)) theirs \(String(describing: y))")
         }
+        // /api/v1/targets: the same target, described alike (timings aside).
+        let tOurs = await object(ours, "/api/v1/targets"), tTheirs = await object(theirs, "/api/v1/targets")
+        let aOurs = ((data(tOurs) as? [String: Any])?["activeTargets"] as? [[String: Any]]) ?? []
+        let aTheirs = ((data(tTheirs) as? [String: Any])?["activeTargets"] as? [[String: Any]]) ?? []
+        #expect(aOurs.count == 1 && aTheirs.count == 1)
+        if let x = aOurs.first, let y = aTheirs.first {
+            #expect(Set(x.keys) == Set(y.keys), "target fields: ours \(x.keys.sorted()) theirs \(y.keys.sorted())")
+            for key in ["discoveredLabels", "labels", "scrapePool", "scrapeUrl", "globalUrl", "lastError", "health",
+                        "scrapeInterval", "scrapeTimeout"] {
+                #expect((x[key] as? NSObject) == (y[key] as? NSObject), "\(key): ours \(String(describing: x[key])) theirs \(String(describing: y[key]))")
+            }
+        }
         for path in ["/api/v1/metadata?limit=3", "/api/v1/metadata?metric=nope",
                      "/api/v1/metadata?limit=x",
                      "/api/v1/targets/metadata?match_target=%7Bjob%3D%22node%22%7D&metric=node_cpu_seconds_total",

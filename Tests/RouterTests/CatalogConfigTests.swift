@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import MetricModel
 import Testing
 @testable import Router
 
@@ -30,6 +31,8 @@ import Testing
         #expect(c.groups.map(\.name) == ["shard-0", "shard-1"])   // the router's own group is not a query group
         #expect(c.groups[1].shard == 1 && c.groups[1].shards == 2 && c.groups[1].shardBy == ["__address__"])
         #expect(c.groups[1].scrapeIntervalMs == 10_000)
+        // External labels as `promfleet up` renders them into the members' prometheus.yml.
+        #expect(c.groups[1].externalLabels == Labels(["fleet": "demo", "shard": "1"]))
         #expect(c.groups[1].members == [MemberConfig(name: "shard-1-a", replica: "a", url: "http://127.0.0.1:20010"),
                                         MemberConfig(name: "shard-1-b", replica: "b", url: "http://127.0.0.1:20011")])
 

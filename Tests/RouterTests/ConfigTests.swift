@@ -1,4 +1,5 @@
 import Foundation
+import MetricModel
 import Testing
 @testable import Router
 
@@ -19,6 +20,7 @@ import Testing
           shards: 2
           shard_by: [__address__]
           scrape_interval: 15s
+          external_labels: {fleet: sharded, shard: "0"}
           members:
           - name: shard-0-a
             replica: a
@@ -39,7 +41,7 @@ import Testing
         #expect(c.probeIntervalMs == 500)
         #expect(c.groups.count == 2)
         #expect(c.groups[0] == GroupConfig(name: "shard-0", kind: .shard, shard: 0, shards: 2, shardBy: ["__address__"],
-                                           scrapeIntervalMs: 15_000, members: [
+                                           scrapeIntervalMs: 15_000, externalLabels: Labels(["fleet": "sharded", "shard": "0"]), members: [
                                                MemberConfig(name: "shard-0-a", replica: "a", url: "http://127.0.0.1:29093"),
                                                MemberConfig(name: "shard-0-b", replica: "b", url: "http://127.0.0.1:29094")]))
         #expect(c.groups[1].kind == .federator)
@@ -56,6 +58,7 @@ import Testing
         ("groups: [{name: g, members: [{url: 'x:1'}]}]", "groups[0].members[0].url: required, http:// or https://"),
         ("groups: [{name: g, scrape_interval: 15q, members: [{url: 'http://x:1'}]}]", "groups[0].scrape_interval: not a duration"),
         ("groups: [{name: g, members: [{name: m, url: 'http://x:1'}, {name: m, url: 'http://x:2'}]}]", "member name \"m\" is used twice"),
+        ("groups: [{name: g, external_labels: {0bad: x}, members: [{url: 'http://x:1'}]}]", "is not a valid label name"),
     ])
     func badConfigs(_ yaml: String, _ message: String) {
         do {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Synchronization
+import Testing
 @testable import Router
 
 /// A free loopback TCP port (bound and released; a small race is acceptable in tests).
@@ -21,15 +22,52 @@ func freePort() -> Int {
 let prometheusBinary = "/usr/bin/prometheus"
 var prometheusAvailable: Bool { FileManager.default.isExecutableFile(atPath: prometheusBinary) }
 
-/// A real Prometheus process scraping `target` every second, with external label replica=<name>.
+/// What runs as a replica in the integration tests.
+enum ReplicaKind: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    /// The real Prometheus (Debian package).
+    case prometheus
+    /// `promfleet replica`, the binary `swift build` puts in .build/debug (or release).
+    case promfleet
+
+    var testDescription: String { rawValue }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The executable, or nil when it is not there (the test then skips with a message).
+    var binary: String? {
+        switch self {
+        case .prometheus: return prometheusAvailable ? prometheusBinary : nil
+        case .promfleet:
+            for p in [".build/debug/promfleet", ".build/release/promfleet"] {
+                let path = Self.packageRoot.appendingPathComponent(p).path
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+            }
+            return nil
+        }
+    }
+
+    var missing: String {
+        switch self {
+        case .prometheus: return "\(prometheusBinary) not installed"
+        case .promfleet: return "no promfleet binary in .build/debug or .build/release (run `swift build` first)"
+        }
+    }
+}
+
+/// A replica process (a real Prometheus or `promfleet replica`) scraping `target` every second,
+/// with external label replica=<name>.
 final class PrometheusProcess: @unchecked Sendable {
     let name: String
     let port: Int
     let dir: String
+    let binary: String
+    let kind: ReplicaKind
     var process: Process?
 
-    init(name: String, target: Int, root: String) throws {
+    init(name: String, target: Int, root: String, kind: ReplicaKind = .prometheus) throws {
         self.name = name
+        self.kind = kind
+        self.binary = kind.binary ?? prometheusBinary
         self.port = freePort()
         self.dir = root + "/" + name
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
@@ -49,9 +87,10 @@ final class PrometheusProcess: @unchecked Sendable {
 
     func start() throws {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: prometheusBinary)
-        p.arguments = ["--config.file=\(dir)/prometheus.yml", "--storage.tsdb.path=\(dir)/data",
-                       "--web.listen-address=127.0.0.1:\(port)", "--log.level=error"]
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = (kind == .promfleet ? ["replica"] : [])
+            + ["--config.file=\(dir)/prometheus.yml", "--storage.tsdb.path=\(dir)/data",
+               "--web.listen-address=127.0.0.1:\(port)", "--log.level=error"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try p.run()

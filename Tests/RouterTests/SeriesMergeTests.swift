@@ -23,6 +23,22 @@ import Testing
         #expect(m == a)
     }
 
+    /// Seen with loaded replicas: the followed replica's last scrape is late (a gap at the end of
+    /// the window) and the other's only sample after it read the counter a little earlier.
+    @Test func noResetWhenTheOtherReplicaEndsBelowTheLastValue() {
+        let a = counter(from: 0, to: 10_000)                                        // 0 … 9 s
+        let b = counter(from: 0, to: 8_000, phase: 300) + [Sample(t: 9_600, v: 8.9)] // late-timestamped low read
+        let m = SeriesMerge.merge([.init(samples: b, intervalMs: 1000), .init(samples: a, intervalMs: 1000)])
+        #expect(resets(m) == 0)
+        #expect(isStrictlyIncreasing(m))
+        #expect(m.last == Sample(t: 9_000, v: 9))
+        // And in the other order (A followed, B's last sample below A's last value).
+        let a2 = counter(from: 0, to: 5_000) + [Sample(t: 7_000, v: 6.5)]
+        let b2 = counter(from: 0, to: 10_000, phase: 300)
+        let m2 = SeriesMerge.merge([.init(samples: a2, intervalMs: 1000), .init(samples: b2, intervalMs: 1000)])
+        #expect(resets(m2) == 0 && isStrictlyIncreasing(m2))
+    }
+
     @Test func fillsAGapFromTheOtherReplica() {
         // A is down from 10 s to 20 s; B scrapes 300 ms later in each interval, with a slightly
         // different value (it saw the counter 0.3 s later).

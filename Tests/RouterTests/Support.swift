@@ -23,6 +23,10 @@ final class TestServer: Sendable {
     static func start(_ build: (Hummingbird.Router<BasicRequestContext>) -> Void) async throws -> TestServer {
         let r = Hummingbird.Router(context: BasicRequestContext.self)
         build(r)
+        return try await start(router: r)
+    }
+
+    static func start<C: RequestContext>(router r: Hummingbird.Router<C>) async throws -> TestServer where C.Source == ApplicationRequestContextSource {
         return try await start(services: { onRunning in
             [Application(router: r, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                          onServerRunning: { await onRunning($0.localAddress?.port ?? 0) }, logger: quietLogger)]

@@ -1,3 +1,4 @@
+import HTTPAPI
 import Logging
 import MetricModel
 import PromQL
@@ -15,9 +16,20 @@ public struct MergeEvaluator: Sendable {
         self.engine = engine
     }
 
+    /// Parses a query as the replica's API does (`bad_data`, `invalid parameter "query": …`).
+    public func parse(_ query: String) throws(APIError) -> Expr {
+        do { return try engine.parse(query) } catch {
+            throw APIError.badData("invalid parameter \"query\": \(error)")
+        }
+    }
+
     /// Evaluates an instant (`step == 0`, start == end) or range query.
     public func evaluate(query: String, start: Timestamp, end: Timestamp, step: Int64) async throws -> QueryResult {
-        let expr = try engine.parse(query)
+        try await evaluate(try engine.parse(query), start: start, end: end, step: step)
+    }
+
+    /// Evaluates a parsed query; `timeout` (ms) shortens the engine's for this query.
+    public func evaluate(_ expr: Expr, start: Timestamp, end: Timestamp, step: Int64, timeout: Int64? = nil) async throws -> QueryResult {
         if step > 0 {
             if end < start { throw PromQLError.badData("end timestamp must not be before start time") }
             if expr.type != .vector && expr.type != .scalar {
@@ -27,8 +39,8 @@ public struct MergeEvaluator: Sendable {
         let cfg = upstreams.config
         let plan = SelectorPlan.plan(expr, start: start, end: end, step: step, lookbackMs: cfg.lookbackDeltaMs)
         let data = try await fetch(plan, config: cfg)
-        return step > 0 ? try await engine.rangeQuery(data, expr: expr, start: start, end: end, step: step)
-                        : try await engine.instantQuery(data, expr: expr, time: start)
+        return step > 0 ? try await engine.rangeQuery(data, expr: expr, start: start, end: end, step: step, timeout: timeout)
+                        : try await engine.instantQuery(data, expr: expr, time: start, timeout: timeout)
     }
 
     /// Fetches and merges every planned selector.
@@ -42,19 +54,29 @@ public struct MergeEvaluator: Sendable {
         return MergedQueryable(byFetch: byFetch)
     }
 
-    /// Fetches `f` from every routable member of each group and merges per series.
+    /// Fetches `f` from every routable member of each group and merges per series. Each group's
+    /// series get its external labels (`ExternalLabels`); a group whose external labels the
+    /// selector rejects is not asked.
     func mergeFetch(_ f: SelectorPlan.Fetch, groups: [GroupConfig], cfg: RouterConfig) async throws -> [MemorySeries] {
         let replicaLabel: Set<String> = [cfg.replicaLabel]
+        let asked: [(GroupConfig, SelectorPlan.Fetch, Labels)] = groups.compactMap { g in
+            let ext = g.externalLabels.dropping(replicaLabel)
+            guard let ms = ExternalLabels.rewrite(f.matchers, ext: ext) else { return nil }
+            var gf = f
+            gf.matchers = ms
+            return (g, gf, ext)
+        }
         let results = try await withThrowingTaskGroup(of: [(Labels, SeriesMerge.Input)].self) { tg in
-            for g in groups {
-                tg.addTask { try await self.fetchFromGroup(g, f, cfg, dropping: replicaLabel) }
+            for (g, gf, ext) in asked {
+                tg.addTask { try await self.fetchFromGroup(g, gf, cfg, dropping: replicaLabel, external: ext) }
             }
             var all: [(Labels, SeriesMerge.Input)] = []
             for try await r in tg { all.append(contentsOf: r) }
             return all
         }
         var bySeries: [Labels: [SeriesMerge.Input]] = [:]
-        for (l, input) in results { bySeries[l, default: []].append(input) }
+        // With external labels added (or a series' own label kept), the original matchers decide.
+        for (l, input) in results where f.matchers.allSatisfy({ $0.matches(l) }) { bySeries[l, default: []].append(input) }
         return bySeries.map { l, inputs in
             MemorySeries(labels: l, samples: SeriesMerge.merge(inputs, gapFactor: cfg.gapFactor))
         }.sorted { $0.labels < $1.labels }
@@ -63,7 +85,7 @@ public struct MergeEvaluator: Sendable {
     /// Every routable member of the group, in parallel; failing members are noted and skipped;
     /// the group fails when none answered.
     func fetchFromGroup(_ g: GroupConfig, _ f: SelectorPlan.Fetch, _ cfg: RouterConfig,
-                        dropping replicaLabel: Set<String>) async throws -> [(Labels, SeriesMerge.Input)] {
+                        dropping replicaLabel: Set<String>, external ext: Labels) async throws -> [(Labels, SeriesMerge.Input)] {
         let members = upstreams.registry.routable(g.members)
         if members.isEmpty { throw MergeError.unavailable("no healthy member in group \(g.name)") }
         let selector = f.selectorText
@@ -99,7 +121,7 @@ public struct MergeEvaluator: Sendable {
                 ok += 1
                 upstreams.note(m, ok: true)
                 for s in series {
-                    out.append((s.labels.dropping(replicaLabel), SeriesMerge.Input(samples: s.samples, intervalMs: g.scrapeIntervalMs)))
+                    out.append((ExternalLabels.apply(ext, to: s.labels.dropping(replicaLabel)), SeriesMerge.Input(samples: s.samples, intervalMs: g.scrapeIntervalMs)))
                 }
             case .failure(let e):
                 if case let .clientError(_, type, msg) = e { throw MergeError.upstream(type, msg) }

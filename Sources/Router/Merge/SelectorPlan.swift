@@ -84,12 +84,5 @@ public struct SelectorPlan: Sendable, Equatable {
 
 extension SelectorPlan.Fetch {
     /// The selector in PromQL text: `{__name__="x",job=~"a|b"}`.
-    public var selectorText: String {
-        var s = "{"
-        for (i, m) in matchers.enumerated() {
-            if i > 0 { s += "," }
-            s += m.name + m.type.rawValue + PromQLString.quote(m.value)
-        }
-        return s + "}"
-    }
+    public var selectorText: String { ExternalLabels.selectorText(matchers) }
 }

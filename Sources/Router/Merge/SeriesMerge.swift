@@ -72,9 +72,12 @@ public enum SeriesMerge {
                 // Counter-safe switch: the new replica's first samples may be a little below
                 // the last value taken (it read the counter slightly earlier relative to its
                 // timestamp); skip those within one gap threshold rather than invent a reset.
+                // If that leaves nothing of it (its last samples are all below), take nothing from
+                // it: the next round picks another replica or ends.
                 if let lastV = out.last?.v, !lastV.isNaN {
                     let s = srcs[b].samples
-                    while pos[b] + 1 < s.count, s[pos[b]].v < lastV, s[pos[b]].t - last <= thresholds[b] { pos[b] += 1 }
+                    while pos[b] < s.count, s[pos[b]].v < lastV, s[pos[b]].t - last <= thresholds[b] { pos[b] += 1 }
+                    if pos[b] == s.count { continue }
                 }
                 let s = srcs[b].samples[pos[b]]
                 out.append(s); last = s.t; pos[b] += 1
