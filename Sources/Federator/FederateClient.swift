@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Streams /federate bodies with AsyncHTTPClient. Asks for text format 0.0.4 only (what
 /// Prometheus's /federate and ours serve; OpenMetrics would change the timestamp unit) and, with
@@ -26,22 +27,27 @@ public final class FederateClient: Sendable {
 
     /// GETs `url` and hands each part of the (gunzipped) body to `part`. The deadline covers the
     /// whole body, not only the response head (AsyncHTTPClient's own deadline ends at the head):
-    /// the body is read in a child task raced against a timer, and the timer's win cancels it.
-    func stream(url: String, timeoutMs: Int64, compression: Bool,
+    /// the body is read in a child task raced against a watchdog, whose win cancels it. The
+    /// watchdog also fails an attempt that receives nothing for `idleMs` (a stalled replica), so
+    /// a slow but progressing body may use the whole `timeoutMs` while a stuck one leaves time to
+    /// the next replica.
+    func stream(url: String, timeoutMs: Int64, idleMs: Int64? = nil, compression: Bool,
                 part: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void) async throws(PullError) {
+        let progress = Progress()
+        let idle = min(idleMs ?? timeoutMs, timeoutMs)
         do {
-            try await withThrowingTaskGroup(of: Bool.self) { group in
+            try await withThrowingTaskGroup(of: PullError?.self) { group in
                 group.addTask {
-                    try await self.read(url: url, timeoutMs: timeoutMs, compression: compression, part: part)
-                    return true
+                    try await self.read(url: url, timeoutMs: timeoutMs, compression: compression) { raw in
+                        progress.touch()
+                        try part(raw)
+                    }
+                    return nil
                 }
-                group.addTask {
-                    try await Task.sleep(for: .milliseconds(max(timeoutMs, 1)))
-                    return false
-                }
-                let finished = try await group.next() ?? false
+                group.addTask { try await progress.watch(timeoutMs: timeoutMs, idleMs: idle) }
+                let outcome = try await group.next() ?? nil
                 group.cancelAll()
-                if !finished { throw PullError("context deadline exceeded (after \(timeoutMs)ms)") }
+                if let e = outcome { throw e }
             }
         } catch let e as PullError {
             throw e
@@ -49,6 +55,28 @@ public final class FederateClient: Sendable {
             throw PullError("context deadline exceeded (after \(timeoutMs)ms)")
         } catch {
             throw PullError("Get \"\(url)\": \(Self.describe(error))")
+        }
+    }
+
+    /// When the body last made progress, and the watchdog over it.
+    final class Progress: Sendable {
+        let start = Progress.nowMs()
+        let last = Atomic<Int64>(Progress.nowMs())
+
+        static func nowMs() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
+
+        func touch() { last.store(Self.nowMs(), ordering: .relaxed) }
+
+        /// Returns the reason the attempt must end: the total deadline, or `idleMs` without data.
+        func watch(timeoutMs: Int64, idleMs: Int64) async throws -> PullError {
+            let deadline = start + timeoutMs
+            while true {
+                let now = Self.nowMs()
+                if now >= deadline { return PullError("context deadline exceeded (after \(timeoutMs)ms)") }
+                let stalledAt = last.load(ordering: .relaxed) + idleMs
+                if now >= stalledAt { return PullError("no data for \(idleMs)ms (stalled), \(now - start)ms into the pull") }
+                try await Task.sleep(for: .milliseconds(max(1, min(deadline, stalledAt) - now)))
+            }
         }
     }
 

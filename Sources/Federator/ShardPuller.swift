@@ -124,11 +124,12 @@ final class ShardPuller: @unchecked Sendable {
             let remaining = deadline - clock.now()
             let name = s.source.replicas[i].name
             if remaining <= 0 { errors.append("\(name): context deadline exceeded"); break }
-            // An attempt that is not the last gets an equal share of what is left, so a stalled
-            // replica still leaves time for the others.
-            let share = remaining / Int64(candidates.count - k)
+            // An attempt may use all that is left while its body keeps arriving; one that is not the
+            // last fails after an equal share of what is left without data (a stalled replica),
+            // keeping time for the others. A refused connection fails at once.
+            let idle = remaining / Int64(candidates.count - k)
             do {
-                result = try await attempt(replica: i, settings: s, at: start, began: begin, timeoutMs: share, clock: clock)
+                result = try await attempt(replica: i, settings: s, at: start, began: begin, timeoutMs: remaining, idleMs: idle, clock: clock)
                 selector.withLock { $0.succeeded(i) }
                 pulls.withLock { $0[i].0 += 1 }
                 break
@@ -154,13 +155,13 @@ final class ShardPuller: @unchecked Sendable {
 
     /// One replica: stream, parse and append into a fresh appender; commit on a complete body,
     /// roll back on any error (nothing of the attempt stays visible).
-    func attempt(replica i: Int, settings s: PullSettings, at start: Timestamp, began: Timestamp, timeoutMs: Int64, clock: any ScrapeClock) async throws(PullError) -> PullCounts {
+    func attempt(replica i: Int, settings s: PullSettings, at start: Timestamp, began: Timestamp, timeoutMs: Int64, idleMs: Int64, clock: any ScrapeClock) async throws(PullError) -> PullCounts {
         let app = storage.appender()
         let firstNew = cache.count
         let body = BodyAppender(cache: cache, app: app, at: start, target: s.targetLabels, dropLabel: s.replicaLabel)
         let sink = PullSink(limit: s.bodySizeLimit, body: body)
         do {
-            try await client.stream(url: s.federateURLs[i], timeoutMs: timeoutMs, compression: s.compression) { try sink.feed($0) }
+            try await client.stream(url: s.federateURLs[i], timeoutMs: timeoutMs, idleMs: idleMs, compression: s.compression) { try sink.feed($0) }
             try sink.finish()
         } catch {
             app.rollback()

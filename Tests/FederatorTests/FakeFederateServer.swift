@@ -17,6 +17,9 @@ final class FakeFederateServer: @unchecked Sendable {
         var partBytes = 64 * 1024
         var delayMs = 0
         var failAfterBytes: Int?
+        /// After this many body bytes, send nothing more for `stallMs` (connection kept open).
+        var stallAfterBytes: Int?
+        var stallMs = 0
         var gzip = false
     }
 
@@ -111,6 +114,11 @@ final class FakeFederateServer: @unchecked Sendable {
                 if n > 0 { _ = writeAll(c, Array(body[sent..<(sent + n)])) }
                 var l = linger(l_onoff: 1, l_linger: 0)  // RST, as a crashed replica's kernel would
                 setsockopt(c, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
+                return
+            }
+            if let st = b.stallAfterBytes, sent < st, sent + n >= st {
+                guard writeAll(c, Array(body[sent..<st])) else { return }
+                usleep(useconds_t(b.stallMs * 1000))
                 return
             }
             guard writeAll(c, Array(body[sent..<(sent + n)])) else { return }

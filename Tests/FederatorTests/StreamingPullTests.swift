@@ -90,6 +90,39 @@ import TSDB
         #expect(try samples(storage, "fake_metric").isEmpty)
     }
 
+    @Test func stalledSourceFailsOverWithinTheTimeout() async throws {
+        let n = 20_000
+        let a = try FakeFederateServer(.init(series: n, value: 1, timestamp: 1000, replica: "a", partBytes: 8 * 1024,
+                                             stallAfterBytes: 100_000, stallMs: 8000))
+        let b = try FakeFederateServer(.init(series: n, value: 2, timestamp: 2000, replica: "b"))
+        defer { a.stop(); b.stop() }
+        let storage = MemoryStorage()
+        let p = puller([a, b], storage, timeoutMs: 3000)
+        let started = Date()
+        await p.pull(at: 2500)
+        let took = Date().timeIntervalSince(started)
+        #expect(p.health.health == "up", "\(p.health.lastError)")
+        #expect(took < 2.9, "pull took \(took)s")
+        #expect(p.selector.withLock { $0.lastSource } == 1)
+        #expect(try samples(storage, "fake_metric").values.allSatisfy { $0 == [Sample(t: 2000, v: 2)] })
+    }
+
+    @Test func slowButSteadyBodyMayUseTheWholeTimeout() async throws {
+        // ~1.3 MB in 32 KiB parts every 60 ms: ~2.4 s of body, more than half of the 3.5 s timeout.
+        let a = try FakeFederateServer(.init(series: 20_000, value: 1, timestamp: 1000, replica: "a", partBytes: 32 * 1024, delayMs: 60))
+        let b = try FakeFederateServer(.init(series: 20_000, value: 2, timestamp: 2000, replica: "b"))
+        defer { a.stop(); b.stop() }
+        let storage = MemoryStorage()
+        let p = puller([a, b], storage, timeoutMs: 3500)
+        let started = Date()
+        await p.pull(at: 2500)
+        let took = Date().timeIntervalSince(started)
+        #expect(p.health.health == "up", "\(p.health.lastError)")
+        #expect(took > 1.75, "the body was meant to take longer than half the timeout (\(took)s)")
+        #expect(p.selector.withLock { $0.lastSource } == 0)
+        #expect(b.requests == 0)
+    }
+
     @Test(arguments: [false, true])
     func sourceDyingMidBodyFailsOverWithoutDuplicates(gzip: Bool) async throws {
         let n = 20_000
