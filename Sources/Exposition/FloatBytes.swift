@@ -115,3 +115,21 @@ enum FloatBytes {
     static let posInfBytes: [UInt8] = Array("+Inf".utf8)
     static let negInfBytes: [UInt8] = Array("-Inf".utf8)
 }
+
+/// Number formatting for writers outside this module (/federate): the same bytes as the text
+/// writer's, appended to a byte buffer without allocating.
+public enum TextNumbers {
+    /// expfmt `writeFloat` (`PromFloat.formatG` as bytes).
+    @inlinable
+    public static func appendValue(_ v: Double, to out: inout [UInt8]) { appendValueImpl(v, to: &out) }
+
+    /// A decimal integer (timestamps).
+    @inlinable
+    public static func appendInt(_ v: Int64, to out: inout [UInt8]) { appendIntImpl(v, to: &out) }
+
+    @usableFromInline
+    static func appendValueImpl(_ v: Double, to out: inout [UInt8]) { FloatBytes.appendG(v, to: &out) }
+
+    @usableFromInline
+    static func appendIntImpl(_ v: Int64, to out: inout [UInt8]) { FloatBytes.appendInt(v, to: &out) }
+}

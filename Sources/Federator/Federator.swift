@@ -7,6 +7,7 @@ import Scrape
 import ServiceLifecycle
 import Synchronization
 import TSDB
+import UnixSignals
 
 /// The federator's command-line settings (the replica's flag names).
 public struct FederatorOptions: Sendable {
@@ -26,17 +27,18 @@ public struct FederatorOptions: Sendable {
     }
 }
 
-/// A replica-aware federator: the replica's TSDB, PromQL and HTTP API, whose only scrape targets
-/// are the shards of federator.yml — one scrape loop per shard (honor_labels, body timestamps,
-/// the replica label dropped), each pull served by one replica through `FailoverFetcher`.
+/// A replica-aware federator: the replica's TSDB, PromQL and HTTP API, whose only sources are
+/// the shards of federator.yml — one pull loop per shard (`PullManager`, `ShardPuller`:
+/// honor_labels, body timestamps, the replica label dropped), each pull streamed from one replica.
+/// SIGHUP and POST /-/reload re-read federator.yml and apply it without a restart.
 public final class Federator: Sendable {
     public let options: FederatorOptions
-    public let config: FederatorConfig
+    private let current: ConfigBox
+    private let reloadLock = Mutex(())
     let logger: Logger
     let storage = StorageBox()
-    let http: HTTPFetcher
-    public let fetcher: FailoverFetcher
-    public let scrape: ScrapeManager
+    let client: FederateClient
+    public let pulls: PullManager
     public let server: HTTPServer
     let readiness = Readiness()
     let status: FederatorStatus
@@ -45,76 +47,105 @@ public final class Federator: Sendable {
     public init(options: FederatorOptions, version: String, logger: Logger) throws {
         self.options = options
         self.logger = logger
-        config = try FederatorConfig.load(file: options.configFile)
+        let config = try FederatorConfig.load(file: options.configFile)
+        current = ConfigBox(config)
         var dbo = DBOptions()
         do { dbo.retentionTime = try PromDuration(parsing: options.retentionTime).milliseconds } catch {
             throw FederatorError("invalid retention flag: \(error)")
         }
         dbOptions = dbo
-        http = HTTPFetcher()
-        fetcher = FailoverFetcher(config: config, http: http)
-        scrape = ScrapeManager(storage: storage, fetcher: fetcher, logger: logger)
+        client = FederateClient()
+        pulls = PullManager(storage: storage, client: client, logger: logger)
         guard let (host, port) = HTTPServer.parseAddress(options.listenAddress) else {
             throw FederatorError("invalid --web.listen-address \(options.listenAddress)")
         }
         status = FederatorStatus(flags: options.flagList, version: version, retention: options.retentionTime)
         status.loaded(config)
         let metrics = MetricsRegistry()
-        let external = Labels(Dictionary(uniqueKeysWithValues: [("fleet", config.fleet), ("replica", config.replica)].filter { !$0.1.isEmpty }))
-        var api = APIServices(storage: storage, targets: ShardTargets(manager: scrape, fetcher: fetcher), status: status,
-                              metrics: metrics, readiness: readiness, reload: nil, externalLabels: { external },
+        let box = ReloadBox()
+        var api = APIServices(storage: storage, targets: ShardTargets(manager: pulls), status: status,
+                              metrics: metrics, readiness: readiness, reload: nil,
+                              externalLabels: { [current] in Self.externalLabels(current.value) },
                               lookbackDelta: options.lookbackDeltaMs)
-        if options.enableLifecycle {
-            let cfgFile = options.configFile
-            api.reload = { [status, logger] in
-                do {
-                    let c = try FederatorConfig.load(file: cfgFile)
-                    status.loaded(c)
-                    logger.info("Configuration re-read (shard changes take effect on restart)")
-                } catch {
-                    status.failed()
-                    throw error
-                }
-            }
-        }
+        if options.enableLifecycle { api.reload = { try box.call() } }
         api.engine = Engine(options: EngineOptions(lookbackDelta: options.lookbackDeltaMs, maxSamples: options.queryMaxSamples,
                                                    timeout: options.queryTimeoutMs, defaultEvalInterval: config.scrapeIntervalMs))
         server = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)
-        metrics.register(FederatorMetrics(fetcher: fetcher, storage: storage, readiness: readiness))
+        metrics.register(FederatorMetrics(manager: pulls, storage: storage, readiness: readiness, status: status))
         metrics.register(ProcessMetrics())
+        box.set { [weak self] in try self?.reload() }
     }
 
-    /// One scrape pool per shard, one target each (honor_labels, honor_timestamps, replica label dropped).
-    public static func pools(_ c: FederatorConfig) -> [ScrapePool] {
-        let drop = c.replicaLabel
-        return c.sources.map { s in
-            var settings = ScrapeSettings(jobName: s.jobName, intervalMs: c.scrapeIntervalMs, timeoutMs: c.scrapeTimeoutMs)
-            settings.honorLabels = true
-            settings.honorTimestamps = true
-            settings.bodySizeLimit = c.bodySizeLimit
-            settings.metricRelabel = { l in
-                guard l.has(drop) else { return l }
-                var b = LabelsBuilder(l)
-                b.delete(drop)
-                return b.labels()
+    public var config: FederatorConfig { current.value }
+
+    static func externalLabels(_ c: FederatorConfig) -> Labels {
+        Labels(Dictionary(uniqueKeysWithValues: [("fleet", c.fleet), ("replica", c.replica)].filter { !$0.1.isEmpty }))
+    }
+
+    /// Re-reads federator.yml and applies it to the running pulls (shards added, removed or
+    /// changed; interval, timeout, match, limits). On error logs it, keeps the running config and
+    /// throws (the message names file:line).
+    public func reload() throws {
+        try reloadLock.withLock { _ in
+            do {
+                let c = try FederatorConfig.load(file: options.configFile)
+                current.value = c
+                status.loaded(c)
+                if readiness.isReady { pulls.apply(c) }
+                logger.info("Completed loading of configuration file", metadata: ["filename": "\(options.configFile)"])
+            } catch {
+                status.failed()
+                logger.error("Error reloading config", metadata: ["err": "\(error)"])
+                throw error
             }
-            let labels = Labels(["job": s.jobName, "instance": "shard-\(s.shard)", "shard": s.shard])
-            let url = (s.replicas.first?.url ?? "") + "/federate"
-            return ScrapePool(settings: settings, targets: [ScrapeTarget(labels: labels, discoveredLabels: labels, url: url, settings: settings)])
         }
     }
 
     public func services() -> [any Service] {
         let st = FederatorStorageService(
             box: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
-            onReady: { [scrape, config] in scrape.apply(Self.pools(config)) },
-            onStop: { [http] in await http.shutdown() })
-        return [st, scrape, server]
+            onReady: { [pulls, current] in pulls.apply(current.value) },
+            onStop: {})
+        return [st, pulls, server, HangupService(federator: self)]
     }
 
     public func run() async throws {
         let group = ServiceGroup(configuration: .init(services: services().map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+}
+
+/// Late-bound reload closure (the API is built before `self` is complete).
+final class ReloadBox: Sendable {
+    private let fn = Mutex<(@Sendable () throws -> Void)?>(nil)
+    func set(_ f: @escaping @Sendable () throws -> Void) { fn.withLock { $0 = f } }
+    func call() throws {
+        let f = fn.withLock { $0 }
+        try f?()
+    }
+}
+
+/// SIGHUP → reload (errors are logged; the running config stays).
+struct HangupService: Service {
+    let federator: Federator
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                try? federator.reload()
+            }
+        }
+    }
+}
+
+/// The running config, read by the API's external labels and replaced by reloads.
+final class ConfigBox: Sendable {
+    private let m: Mutex<FederatorConfig>
+    init(_ c: FederatorConfig) { m = Mutex(c) }
+    var value: FederatorConfig {
+        get { m.withLock { $0 } }
+        set { m.withLock { $0 = newValue } }
     }
 }

@@ -30,6 +30,8 @@ public struct FederatorConfig: Sendable, Equatable {
     public var bodySizeLimit = 512 * 1024 * 1024
     /// Successful pulls from a fallback replica before trying the preferred one again.
     public var returnAfter = 10
+    /// Ask sources for gzip (`Accept-Encoding: gzip`), as Prometheus's scraper does.
+    public var compression = true
     public var sources: [ShardSource] = []
     public var yaml = ""
 
@@ -40,59 +42,101 @@ public struct FederatorConfig: Sendable, Equatable {
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
             throw FederatorError("open \(file): no such file or readable")
         }
-        return try parse(text)
+        return try parse(text, file: file)
     }
 
-    public static func parse(_ text: String) throws -> FederatorConfig {
-        guard let root = try Yams.load(yaml: text) as? [String: Any] else { throw FederatorError("federator.yml: not a mapping") }
+    /// Parses federator.yml. Errors name the file and line (`federator.yml:7: sources[0]: …`);
+    /// unknown fields are errors, as in prometheus.yml.
+    public static func parse(_ text: String, file: String = "federator.yml") throws -> FederatorConfig {
+        let root: Node
+        do {
+            guard let n = try Yams.compose(yaml: text) else { throw FederatorError("\(file): empty file") }
+            root = n
+        } catch let e as YamlError {
+            throw FederatorError("\(file): \(e)")
+        }
+        let f = Fields(file: file)
+        let m = try f.mapping(root, "top level", allowed: ["fleet", "replica", "listen_address", "scrape_interval", "scrape_timeout",
+                                                             "replica_label", "match", "body_size_limit", "return_to_preferred_after",
+                                                             "compression", "sources"])
         var c = FederatorConfig()
         c.yaml = text
-        c.fleet = string(root["fleet"]) ?? ""
-        c.replica = string(root["replica"]) ?? ""
-        if let s = string(root["scrape_interval"]) { c.scrapeIntervalMs = try duration(s, "scrape_interval") }
+        c.fleet = m["fleet"]?.string ?? ""
+        c.replica = m["replica"]?.string ?? ""
+        if let n = m["scrape_interval"] { c.scrapeIntervalMs = try f.duration(n, "scrape_interval") }
         c.scrapeTimeoutMs = c.scrapeIntervalMs
-        if let s = string(root["scrape_timeout"]) { c.scrapeTimeoutMs = try duration(s, "scrape_timeout") }
+        if let n = m["scrape_timeout"] { c.scrapeTimeoutMs = try f.duration(n, "scrape_timeout") }
         if c.scrapeTimeoutMs > c.scrapeIntervalMs {
-            throw FederatorError("scrape timeout greater than scrape interval")
+            throw f.error(m["scrape_timeout"] ?? root, "scrape timeout greater than scrape interval")
         }
-        if let s = string(root["replica_label"]), !s.isEmpty { c.replicaLabel = s }
-        if let s = string(root["body_size_limit"]) {
-            do { c.bodySizeLimit = Int(try ByteSize(parsing: s).bytes) } catch { throw FederatorError("body_size_limit: \(error)") }
+        if let s = m["replica_label"]?.string, !s.isEmpty { c.replicaLabel = s }
+        if let n = m["body_size_limit"] {
+            do { c.bodySizeLimit = Int(try ByteSize(parsing: n.string ?? "").bytes) } catch { throw f.error(n, "body_size_limit: \(error)") }
         }
-        if let n = root["return_to_preferred_after"] as? Int { c.returnAfter = n }
-        guard let match = root["match"] as? [Any], !match.isEmpty else { throw FederatorError("match: at least one selector required") }
-        c.match = match.compactMap(string)
-        guard let sources = root["sources"] as? [[String: Any]], !sources.isEmpty else { throw FederatorError("sources: at least one shard required") }
-        for (i, s) in sources.enumerated() {
-            let shard = string(s["shard"]) ?? String(i)
-            let job = string(s["job_name"]) ?? "federate-shard-\(shard)"
-            guard let reps = s["replicas"] as? [[String: Any]], !reps.isEmpty else {
-                throw FederatorError("sources[\(i)]: at least one replica required")
+        if let n = m["return_to_preferred_after"] {
+            guard let v = n.int, v >= 1 else { throw f.error(n, "return_to_preferred_after: want a positive integer") }
+            c.returnAfter = v
+        }
+        if let n = m["compression"] {
+            guard let b = n.bool else { throw f.error(n, "compression: want true or false") }
+            c.compression = b
+        }
+        guard let match = m["match"]?.sequence, !match.isEmpty else {
+            throw f.error(m["match"] ?? root, "match: at least one selector required")
+        }
+        c.match = try match.map { n in
+            guard let s = n.string, !s.isEmpty else { throw f.error(n, "match: selectors are strings") }
+            return s
+        }
+        guard let srcNode = m["sources"], let sources = srcNode.sequence, !sources.isEmpty else {
+            throw f.error(m["sources"] ?? root, "sources: at least one shard required")
+        }
+        for (i, sn) in sources.enumerated() {
+            let s = try f.mapping(sn, "sources[\(i)]", allowed: ["shard", "job_name", "replicas"])
+            let shard = s["shard"]?.string ?? String(i)
+            let job = s["job_name"]?.string ?? "federate-shard-\(shard)"
+            guard let reps = s["replicas"]?.sequence, !reps.isEmpty else {
+                throw f.error(s["replicas"] ?? sn, "sources[\(i)]: at least one replica required")
             }
-            let replicas = try reps.enumerated().map { j, r in
-                guard let url = string(r["url"]), url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                    throw FederatorError("sources[\(i)].replicas[\(j)]: url must be http(s)://host:port")
+            let replicas = try reps.enumerated().map { j, rn in
+                let r = try f.mapping(rn, "sources[\(i)].replicas[\(j)]", allowed: ["name", "replica", "url"])
+                guard let url = r["url"]?.string, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                    throw f.error(r["url"] ?? rn, "sources[\(i)].replicas[\(j)]: url must be http(s)://host:port")
                 }
                 let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-                return ReplicaSource(name: string(r["name"]) ?? base, replica: string(r["replica"]) ?? String(j), url: base)
+                return ReplicaSource(name: r["name"]?.string ?? base, replica: r["replica"]?.string ?? String(j), url: base)
             }
-            if c.sources.contains(where: { $0.jobName == job }) { throw FederatorError("sources: duplicate job_name \(job)") }
+            if c.sources.contains(where: { $0.jobName == job }) { throw f.error(sn, "sources: duplicate job_name \(job)") }
             c.sources.append(ShardSource(shard: shard, jobName: job, replicas: replicas))
         }
         return c
     }
+}
 
-    static func string(_ v: Any?) -> String? {
-        switch v {
-        case let s as String: return s
-        case let i as Int: return String(i)
-        case let d as Double: return String(d)
-        default: return nil
-        }
+/// Field access with file:line errors.
+struct Fields {
+    let file: String
+
+    func error(_ n: Node, _ message: String) -> FederatorError {
+        if let mark = n.mark { return FederatorError("\(file):\(mark.line): \(message)") }
+        return FederatorError("\(file): \(message)")
     }
 
-    static func duration(_ s: String, _ field: String) throws -> Int64 {
-        do { return try PromDuration(parsing: s).milliseconds } catch { throw FederatorError("\(field): \(error)") }
+    /// A mapping's values by key; a key not in `allowed` is an error naming it and its line.
+    func mapping(_ n: Node, _ what: String, allowed: Set<String>) throws -> [String: Node] {
+        guard let m = n.mapping else { throw error(n, "\(what): want a mapping") }
+        var out: [String: Node] = [:]
+        for (k, v) in m {
+            guard let key = k.string else { throw error(k, "\(what): keys are strings") }
+            guard allowed.contains(key) else { throw error(k, "\(what): field \(key) not found in type federator config") }
+            if out[key] != nil { throw error(k, "\(what): field \(key) already set") }
+            out[key] = v
+        }
+        return out
+    }
+
+    func duration(_ n: Node, _ field: String) throws -> Int64 {
+        do { return try PromDuration(parsing: n.string ?? "").milliseconds } catch { throw self.error(n, "\(field): \(error)") }
     }
 }
 

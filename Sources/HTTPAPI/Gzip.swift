@@ -18,6 +18,29 @@ public final class GzipCompressor {
 
     public func compress(_ input: [UInt8]) -> [UInt8] { run(input, flush: Z_NO_FLUSH) }
 
+    /// Compresses `input`, appending what deflate produced so far to `out` (no intermediate
+    /// arrays, the input not copied): the streaming path of /federate.
+    public func compress(_ input: [UInt8], into out: inout [UInt8]) {
+        input.withUnsafeBufferPointer { inp in
+            stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress)
+            stream.avail_in = UInt32(inp.count)
+            repeat {
+                let before = out.count
+                let room = max(16 * 1024, inp.count / 4)
+                out.reserveCapacity(before + room)
+                out.append(contentsOf: repeatElement(0, count: room))
+                let produced: Int = out.withUnsafeMutableBufferPointer { o in
+                    stream.next_out = o.baseAddress! + before
+                    stream.avail_out = UInt32(room)
+                    deflate(&stream, Z_NO_FLUSH)
+                    return room - Int(stream.avail_out)
+                }
+                out.removeLast(room - produced)
+            } while stream.avail_out == 0 || stream.avail_in > 0
+            stream.next_in = nil
+        }
+    }
+
     public func finish(_ input: [UInt8] = []) -> [UInt8] {
         let r = run(input, flush: Z_FINISH)
         deflateEnd(&stream)

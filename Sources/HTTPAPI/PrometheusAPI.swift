@@ -200,10 +200,13 @@ public struct PrometheusAPI: Sendable {
         var headers: HTTPFields = [.contentType: "text/plain; version=0.0.4; charset=utf-8"]
         if gzip { headers[.contentEncoding] = "gzip" }
         let body = ResponseBody { writer in
-            let z = gzip ? GzipCompressor() : nil
+            let z = gzip ? GzipCompressor(level: Federation.gzipLevel) : nil
+            var zout: [UInt8] = []
             try await fed.write(samples, externalLabels: ext) { chunk in
-                let out = z?.compress(chunk) ?? chunk
-                if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
+                guard let z else { return try await writer.write(ByteBuffer(bytes: chunk)) }
+                zout.removeAll(keepingCapacity: true)
+                z.compress(chunk, into: &zout)
+                if !zout.isEmpty { try await writer.write(ByteBuffer(bytes: zout)) }
             }
             if let z { try await writer.write(ByteBuffer(bytes: z.finish())) }
             try await writer.finish(nil)

@@ -1,4 +1,5 @@
-import Federator
+@testable import Federator
+import MetricModel
 import Scrape
 import Testing
 
@@ -34,17 +35,29 @@ import Testing
         #expect(c.sources[1].jobName == "federate-shard-1")
     }
 
-    @Test func poolsHonorLabelsAndDropReplicaLabel() throws {
+    @Test func pullsHonorLabelsAndDropReplicaLabel() throws {
         let c = try FederatorConfig.parse(Self.yaml)
-        let pools = Federator.pools(c)
-        #expect(pools.count == 2)
-        let s = pools[0].settings
-        #expect(s.honorLabels)
-        #expect(s.honorTimestamps)
-        #expect(pools[0].targets.count == 1)
-        #expect(pools[0].targets[0].labels.get("shard") == "0")
-        let relabeled = s.metricRelabel?(["__name__": "up", "replica": "b", "shard": "0"])
-        #expect(relabeled == ["__name__": "up", "shard": "0"])
+        let s = PullSettings(source: c.sources[0], config: c)
+        #expect(s.targetLabels == ["job": "federate-shard-0", "instance": "shard-0", "shard": "0"])
+        #expect(s.federateURLs[1] == "http://127.0.0.1:29094/federate?match%5B%5D=%7B__name__%3D~%22job%3A.%2A%22%7D&match%5B%5D=up")
+        #expect(s.compression && s.bodySizeLimit == 512 * 1024 * 1024)
+        // Exposed labels win (honor_labels), target labels fill gaps, the replica label goes.
+        let l = BodyAppender.finalLabels(exposed: ["__name__": "up", "replica": "b", "shard": "0", "job": "node"],
+                                         target: s.targetLabels, drop: "replica")
+        #expect(l == ["__name__": "up", "shard": "0", "job": "node", "instance": "shard-0"])
+    }
+
+    @Test(arguments: [
+        ("match: [up]\nsources:\n  - shard: 0\n    replicas: [{url: 'http://x:1', weight: 2}]", "f.yml:4: sources[0].replicas[0]: field weight not found"),
+        ("match: [up]\nscrape_intervall: 5s\nsources: []", "f.yml:2: top level: field scrape_intervall not found"),
+        ("match: [up]\nscrape_interval: 5x\nsources:\n  - replicas: [{url: 'http://x:1'}]", "f.yml:2: scrape_interval:"),
+        ("match: [up]\nsources:\n  - shard: 0\n    replicas: [{url: 'ftp://x'}]", "f.yml:4: sources[0].replicas[0]: url must be"),
+        ("match: [up\nsources: []", "f.yml: "),
+    ])
+    func errorsNameFileAndLine(_ text: String, _ prefix: String) {
+        #expect {
+            _ = try FederatorConfig.parse(text, file: "f.yml")
+        } throws: { e in "\(e)".hasPrefix(prefix) }
     }
 
     @Test(arguments: [
