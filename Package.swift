@@ -70,7 +70,6 @@ let package = Package(
         .target(name: "Federator", dependencies: [
             "MetricModel", "TSDB", "PromQL", "Config", "Exposition", "Scrape", "HTTPAPI", "CZlib",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

@@ -65,6 +65,34 @@ public struct YAMLTree: Sendable {
 
     public var isQuoted: Bool { style == .singleQuoted || style == .doubleQuoted }
 
+    /// A sequence's items, nil for other nodes.
+    public var sequence: [YAMLTree]? {
+        if case .sequence(let items) = kind { return items }
+        return nil
+    }
+
+    /// A mapping's entries in order, nil for other nodes.
+    public var mapping: [(key: YAMLTree, value: YAMLTree)]? {
+        if case .mapping(let entries) = kind { return entries }
+        return nil
+    }
+
+    /// A plain scalar read as an integer.
+    public var int: Int? {
+        guard let s = scalar, !isQuoted else { return nil }
+        return Int(s)
+    }
+
+    /// A plain scalar read as a YAML 1.1 boolean (true/false, yes/no, on/off).
+    public var bool: Bool? {
+        guard let s = scalar, !isQuoted else { return nil }
+        switch s.lowercased() {
+        case "true", "yes", "on", "y": return true
+        case "false", "no", "off", "n": return false
+        default: return nil
+        }
+    }
+
     /// A plain `~`, `null` or empty scalar.
     public var isNull: Bool {
         guard case .scalar(let s) = kind, !isQuoted else { return false }

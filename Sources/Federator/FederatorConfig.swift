@@ -1,6 +1,5 @@
 import Config
 import Foundation
-import Yams
 
 /// One replica of a shard (federator.yml `sources[].replicas[]`).
 public struct ReplicaSource: Sendable, Equatable {
@@ -48,11 +47,11 @@ public struct FederatorConfig: Sendable, Equatable {
     /// Parses federator.yml. Errors name the file and line (`federator.yml:7: sources[0]: …`);
     /// unknown fields are errors, as in prometheus.yml.
     public static func parse(_ text: String, file: String = "federator.yml") throws -> FederatorConfig {
-        let root: Node
+        let root: YAMLTree
         do {
-            guard let n = try Yams.compose(yaml: text) else { throw FederatorError("\(file): empty file") }
+            guard let n = try YAMLTree.compose(text) else { throw FederatorError("\(file): empty file") }
             root = n
-        } catch let e as YamlError {
+        } catch let e as YAMLTree.SyntaxError {
             throw FederatorError("\(file): \(e)")
         }
         let f = Fields(file: file)
@@ -61,17 +60,17 @@ public struct FederatorConfig: Sendable, Equatable {
                                                              "compression", "sources"])
         var c = FederatorConfig()
         c.yaml = text
-        c.fleet = m["fleet"]?.string ?? ""
-        c.replica = m["replica"]?.string ?? ""
+        c.fleet = m["fleet"]?.scalar ?? ""
+        c.replica = m["replica"]?.scalar ?? ""
         if let n = m["scrape_interval"] { c.scrapeIntervalMs = try f.duration(n, "scrape_interval") }
         c.scrapeTimeoutMs = c.scrapeIntervalMs
         if let n = m["scrape_timeout"] { c.scrapeTimeoutMs = try f.duration(n, "scrape_timeout") }
         if c.scrapeTimeoutMs > c.scrapeIntervalMs {
             throw f.error(m["scrape_timeout"] ?? root, "scrape timeout greater than scrape interval")
         }
-        if let s = m["replica_label"]?.string, !s.isEmpty { c.replicaLabel = s }
+        if let s = m["replica_label"]?.scalar, !s.isEmpty { c.replicaLabel = s }
         if let n = m["body_size_limit"] {
-            do { c.bodySizeLimit = Int(try ByteSize(parsing: n.string ?? "").bytes) } catch { throw f.error(n, "body_size_limit: \(error)") }
+            do { c.bodySizeLimit = Int(try ByteSize(parsing: n.scalar ?? "").bytes) } catch { throw f.error(n, "body_size_limit: \(error)") }
         }
         if let n = m["return_to_preferred_after"] {
             guard let v = n.int, v >= 1 else { throw f.error(n, "return_to_preferred_after: want a positive integer") }
@@ -85,7 +84,7 @@ public struct FederatorConfig: Sendable, Equatable {
             throw f.error(m["match"] ?? root, "match: at least one selector required")
         }
         c.match = try match.map { n in
-            guard let s = n.string, !s.isEmpty else { throw f.error(n, "match: selectors are strings") }
+            guard let s = n.scalar, !s.isEmpty else { throw f.error(n, "match: selectors are strings") }
             return s
         }
         guard let srcNode = m["sources"], let sources = srcNode.sequence, !sources.isEmpty else {
@@ -93,18 +92,18 @@ public struct FederatorConfig: Sendable, Equatable {
         }
         for (i, sn) in sources.enumerated() {
             let s = try f.mapping(sn, "sources[\(i)]", allowed: ["shard", "job_name", "replicas"])
-            let shard = s["shard"]?.string ?? String(i)
-            let job = s["job_name"]?.string ?? "federate-shard-\(shard)"
+            let shard = s["shard"]?.scalar ?? String(i)
+            let job = s["job_name"]?.scalar ?? "federate-shard-\(shard)"
             guard let reps = s["replicas"]?.sequence, !reps.isEmpty else {
                 throw f.error(s["replicas"] ?? sn, "sources[\(i)]: at least one replica required")
             }
             let replicas = try reps.enumerated().map { j, rn in
                 let r = try f.mapping(rn, "sources[\(i)].replicas[\(j)]", allowed: ["name", "replica", "url"])
-                guard let url = r["url"]?.string, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                guard let url = r["url"]?.scalar, url.hasPrefix("http://") || url.hasPrefix("https://") else {
                     throw f.error(r["url"] ?? rn, "sources[\(i)].replicas[\(j)]: url must be http(s)://host:port")
                 }
                 let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-                return ReplicaSource(name: r["name"]?.string ?? base, replica: r["replica"]?.string ?? String(j), url: base)
+                return ReplicaSource(name: r["name"]?.scalar ?? base, replica: r["replica"]?.scalar ?? String(j), url: base)
             }
             if c.sources.contains(where: { $0.jobName == job }) { throw f.error(sn, "sources: duplicate job_name \(job)") }
             c.sources.append(ShardSource(shard: shard, jobName: job, replicas: replicas))
@@ -117,17 +116,17 @@ public struct FederatorConfig: Sendable, Equatable {
 struct Fields {
     let file: String
 
-    func error(_ n: Node, _ message: String) -> FederatorError {
-        if let mark = n.mark { return FederatorError("\(file):\(mark.line): \(message)") }
+    func error(_ n: YAMLTree, _ message: String) -> FederatorError {
+        if let line = n.line { return FederatorError("\(file):\(line): \(message)") }
         return FederatorError("\(file): \(message)")
     }
 
     /// A mapping's values by key; a key not in `allowed` is an error naming it and its line.
-    func mapping(_ n: Node, _ what: String, allowed: Set<String>) throws -> [String: Node] {
+    func mapping(_ n: YAMLTree, _ what: String, allowed: Set<String>) throws -> [String: YAMLTree] {
         guard let m = n.mapping else { throw error(n, "\(what): want a mapping") }
-        var out: [String: Node] = [:]
+        var out: [String: YAMLTree] = [:]
         for (k, v) in m {
-            guard let key = k.string else { throw error(k, "\(what): keys are strings") }
+            guard let key = k.scalar else { throw error(k, "\(what): keys are strings") }
             guard allowed.contains(key) else { throw error(k, "\(what): field \(key) not found in type federator config") }
             if out[key] != nil { throw error(k, "\(what): field \(key) already set") }
             out[key] = v
@@ -135,8 +134,8 @@ struct Fields {
         return out
     }
 
-    func duration(_ n: Node, _ field: String) throws -> Int64 {
-        do { return try PromDuration(parsing: n.string ?? "").milliseconds } catch { throw self.error(n, "\(field): \(error)") }
+    func duration(_ n: YAMLTree, _ field: String) throws -> Int64 {
+        do { return try PromDuration(parsing: n.scalar ?? "").milliseconds } catch { throw self.error(n, "\(field): \(error)") }
     }
 }
 
