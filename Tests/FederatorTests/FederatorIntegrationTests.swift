@@ -32,7 +32,7 @@ import Testing
         }
         let dir = Peer.tempDir()
         var children: [Child] = []
-        defer { for c in children { c.stop() } }
+        defer { for c in children { c.kill() } }
         let base = Peer.freePortRange(4)
         children.append(try Child(bin, ["exporter", "--targets", "4", "--series", "30", "--listen-address", "127.0.0.1:\(base)"],
                                   log: dir.appendingPathComponent("exporter.log")))
@@ -109,7 +109,7 @@ import Testing
 
         // SIGKILL shard 0's preferred replica: pulls continue from the other one.
         let killedAt = Date().timeIntervalSince1970
-        killable?.stop()
+        killable?.kill()
         try await Task.sleep(for: .seconds(6))
         let pullTimes = await sampleTimes(fport, "up{job=\"federate-shard-0\"}[15s]").filter { $0 > killedAt - 2 }
         let upValues = await query(fport, "min_over_time(up{job=\"federate-shard-0\"}[5s])")

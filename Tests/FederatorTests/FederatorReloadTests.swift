@@ -53,7 +53,7 @@ import Testing
         let fed = try Child(bin, ["federator", "--config.file", file.path, "--storage.tsdb.path", dir.appendingPathComponent("data").path,
                                   "--web.listen-address", "127.0.0.1:\(port)", "--web.enable-lifecycle"],
                             log: dir.appendingPathComponent("log"))
-        defer { fed.stop() }
+        defer { fed.kill() }
         var got: [String: Double] = [:]
         #expect(await HTTP.eventually(15) { got = await seriesByShard(port); return got == ["0": 10] }, "before reload: \(got)")
 

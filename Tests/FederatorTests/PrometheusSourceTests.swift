@@ -33,7 +33,7 @@ import Testing
         }
         let dir = Peer.tempDir()
         var children: [Child] = []
-        defer { for c in children { c.stop() } }
+        defer { for c in children { c.kill() } }
         let base = Peer.freePortRange(2)
         children.append(try Child(bin, ["exporter", "--targets", "2", "--series", "20", "--listen-address", "127.0.0.1:\(base)"],
                                   log: dir.appendingPathComponent("exporter.log")))

@@ -1,14 +1,18 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
-/// Processes and HTTP for integration tests: loopback only, ended by PID.
-enum Peer {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// Processes and HTTP for integration tests (shared by the test targets that start real
+/// processes): loopback only, ended by PID.
+public enum Peer {
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The built promfleet binary, if present.
-    static var promfleet: String? {
+    public static var promfleet: String? {
         for p in [".build/debug/promfleet", ".build/release/promfleet"] {
             let path = packageRoot.appendingPathComponent(p).path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -16,12 +20,12 @@ enum Peer {
         return nil
     }
 
-    static func binary(_ path: String) -> String? {
+    public static func binary(_ path: String) -> String? {
         FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
     /// A port nobody listens on right now (bind to 0, read, close).
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -35,14 +39,14 @@ enum Peer {
     }
 
     /// `n` consecutive free ports.
-    static func freePortRange(_ n: Int) -> Int {
+    public static func freePortRange(_ n: Int) -> Int {
         while true {
             let base = Int.random(in: 20_000...45_000)
             if (0..<n).allSatisfy({ isFree(base + $0) }) { return base }
         }
     }
 
-    static func isFree(_ port: Int) -> Bool {
+    public static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -52,19 +56,19 @@ enum Peer {
         return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
     }
 
-    static func tempDir() -> URL {
+    public static func tempDir() -> URL {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("promfleet-it-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }
 }
 
-/// A started child process, killed by `stop()`.
-final class Child: @unchecked Sendable {
-    let process = Process()
-    let log: URL
+/// A started child process, terminated (SIGTERM, then SIGKILL) by `stop()`.
+public final class Child: @unchecked Sendable {
+    public let process = Process()
+    public let log: URL
 
-    init(_ path: String, _ args: [String], log: URL, cwd: URL? = nil) throws {
+    public init(_ path: String, _ args: [String], log: URL, cwd: URL? = nil) throws {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = args
         if let cwd { process.currentDirectoryURL = cwd }
@@ -76,36 +80,45 @@ final class Child: @unchecked Sendable {
         try process.run()
     }
 
-    var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.processIdentifier }
 
-    /// SIGKILL (the test runner blocks SIGTERM and children inherit that), then reap.
-    func stop() {
+    /// SIGTERM, then SIGKILL after 5 s, then reap.
+    public func stop() {
         guard process.isRunning else { return }
-        kill(pid, SIGKILL)
+        Glibc.kill(pid, SIGTERM)
+        for _ in 0..<50 where process.isRunning { usleep(100_000) }
+        if process.isRunning { Glibc.kill(pid, SIGKILL) }
         process.waitUntilExit()
     }
 
-    func signal(_ s: Int32) { kill(pid, s) }
-
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-}
-
-enum HTTP {
-    struct Reply {
-        var status: Int
-        var body: String
-        var headers: [String: String]
+    /// SIGKILL at once (a crash, or a fast teardown), then reap.
+    public func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(pid, SIGKILL)
+        process.waitUntilExit()
     }
 
-    static func get(_ url: String, headers: [String: String] = [:]) async -> Reply? {
+    public func signal(_ s: Int32) { Glibc.kill(pid, s) }
+
+    public var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+}
+
+public enum HTTP {
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: String
+        public var headers: [String: String]
+    }
+
+    public static func get(_ url: String, headers: [String: String] = [:]) async -> Reply? {
         await send(url, method: "GET", body: nil, headers: headers)
     }
 
-    static func post(_ url: String, form: String? = nil) async -> Reply? {
+    public static func post(_ url: String, form: String? = nil) async -> Reply? {
         await send(url, method: "POST", body: form, headers: form == nil ? [:] : ["Content-Type": "application/x-www-form-urlencoded"])
     }
 
-    static func send(_ url: String, method: String, body: String?, headers: [String: String]) async -> Reply? {
+    public static func send(_ url: String, method: String, body: String?, headers: [String: String]) async -> Reply? {
         var req = URLRequest(url: URL(string: url)!)
         req.httpMethod = method
         req.timeoutInterval = 5
@@ -117,13 +130,13 @@ enum HTTP {
         return Reply(status: h.statusCode, body: String(decoding: data, as: UTF8.self), headers: hs)
     }
 
-    static func json(_ url: String) async -> [String: Any]? {
+    public static func json(_ url: String) async -> [String: Any]? {
         guard let r = await get(url), let d = try? JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any] else { return nil }
         return d
     }
 
     /// Polls `cond` every 200 ms until true or `seconds` pass.
-    static func eventually(_ seconds: Double, _ cond: () async -> Bool) async -> Bool {
+    public static func eventually(_ seconds: Double, _ cond: () async -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if await cond() { return true }
@@ -133,6 +146,6 @@ enum HTTP {
     }
 }
 
-func urlEncode(_ s: String) -> String {
+public func urlEncode(_ s: String) -> String {
     s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s
 }
