@@ -32,6 +32,7 @@ let package = Package(
             "MetricModel", "TSDB", "PromQL", "Exposition", "CZlib",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Remote", dependencies: [

@@ -62,7 +62,7 @@ public final class Federator: Sendable {
         status = FederatorStatus(flags: options.flagList, version: version, retention: options.retentionTime)
         status.loaded(config)
         let metrics = MetricsRegistry()
-        let box = ReloadBox()
+        let box = ReloadHook()
         var api = APIServices(storage: storage, targets: ShardTargets(manager: pulls), status: status,
                               metrics: metrics, readiness: readiness, reload: nil,
                               externalLabels: { [current] in Self.externalLabels(current.value) },
@@ -106,37 +106,13 @@ public final class Federator: Sendable {
             box: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
             onReady: { [pulls, current] in pulls.apply(current.value) },
             onStop: {})
-        return [st, pulls, server, HangupService(federator: self)]
+        return [st, pulls, server, HangupReloadService { [weak self] in try self?.reload() }]
     }
 
     public func run() async throws {
         let group = ServiceGroup(configuration: .init(services: services().map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-    }
-}
-
-/// Late-bound reload closure (the API is built before `self` is complete).
-final class ReloadBox: Sendable {
-    private let fn = Mutex<(@Sendable () throws -> Void)?>(nil)
-    func set(_ f: @escaping @Sendable () throws -> Void) { fn.withLock { $0 = f } }
-    func call() throws {
-        let f = fn.withLock { $0 }
-        try f?()
-    }
-}
-
-/// SIGHUP → reload (errors are logged; the running config stays).
-struct HangupService: Service {
-    let federator: Federator
-
-    func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
-        await cancelWhenGracefulShutdown {
-            for await _ in signals {
-                try? federator.reload()
-            }
-        }
     }
 }
 

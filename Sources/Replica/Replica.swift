@@ -57,7 +57,7 @@ public final class Replica: Sendable {
             throw ReplicaError("invalid --web.listen-address \(options.listenAddress)")
         }
         let metrics = MetricsRegistry()
-        let box = ReloadBox()
+        let box = ReloadHook()
         var api = APIServices(
             storage: storage, targets: ScrapeTargets(manager: scrape, external: ExternalURL(flag: options.externalURL, listenAddress: options.listenAddress)), status: status, metrics: metrics,
             readiness: readiness, reload: nil, externalLabels: { [status] in status.externalLabels },
@@ -115,7 +115,7 @@ public final class Replica: Sendable {
             onReady: { [self] in discovery.apply(current.withLock { $0.pools }) },
             onStop: { [fetcher] in await fetcher.shutdown() })
         return [storageService, remoteWrite, discovery, scrape, rules.notifier, RulesService(manager: rules.manager, readiness: readiness),
-                http, HangupService(replica: self)]
+                http, HangupReloadService { [weak self] in try self?.reload() }]
     }
 
     public func run() async throws {
@@ -124,30 +124,6 @@ public final class Replica: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-    }
-}
-
-/// Late-bound reload closure (the router is built before `self` is complete).
-final class ReloadBox: Sendable {
-    private let fn = Mutex<(@Sendable () throws -> Void)?>(nil)
-    func set(_ f: @escaping @Sendable () throws -> Void) { fn.withLock { $0 = f } }
-    func call() throws {
-        let f = fn.withLock { $0 }
-        try f?()
-    }
-}
-
-/// SIGHUP → reload.
-struct HangupService: Service {
-    let replica: Replica
-
-    func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
-        await cancelWhenGracefulShutdown {
-            for await _ in signals {
-                try? replica.reload()
-            }
-        }
     }
 }
 
