@@ -36,7 +36,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Remote", dependencies: [
-            "MetricModel", "TSDB",
+            "MetricModel", "TSDB", "HTTPClientSettings",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -48,8 +48,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "HTTPClientSettings", dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .target(name: "Scrape", dependencies: [
-            "MetricModel", "Exposition", "Relabeling", "TSDB", "Config", "CZlib",
+            "MetricModel", "Exposition", "Relabeling", "TSDB", "Config", "CZlib", "HTTPClientSettings",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -64,6 +65,7 @@ let package = Package(
         .target(name: "Exporter", dependencies: ["MetricModel", "TSDB", "HTTPAPI"]),
         .target(name: "Replica", dependencies: [
             "MetricModel", "TSDB", "PromQL", "Config", "Relabeling", "Exposition", "Scrape", "HTTPAPI", "Remote", "Rules",
+            "HTTPClientSettings",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

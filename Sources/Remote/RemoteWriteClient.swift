@@ -34,7 +34,7 @@ final class RemoteWriteClient: Sendable {
         cfg.connectionPool.retryConnectionEstablishment = false
         cfg.httpVersion = .http1Only
         cfg.decompression = .disabled
-        if s.url.lowercased().hasPrefix("https://") { cfg.tlsConfiguration = try Self.tls(s.tls) }
+        if s.url.lowercased().hasPrefix("https://") { cfg.tlsConfiguration = try s.tls.configuration() }
         if let p = s.proxyURL, !p.isEmpty {
             guard let u = URL(string: p), let host = u.host, u.scheme == "http" else {
                 throw RemoteError.badResponse("proxy_url \(p): only http:// proxies are supported")
@@ -57,19 +57,10 @@ final class RemoteWriteClient: Sendable {
         req.headers.replaceOrAdd(name: "Content-Type", value: "application/x-protobuf")
         req.headers.replaceOrAdd(name: "User-Agent", value: settings.userAgent)
         req.headers.replaceOrAdd(name: "X-Prometheus-Remote-Write-Version", value: "0.1.0")
-        switch settings.auth {
-        case .none: break
-        case let .basic(user, pw):
-            req.headers.replaceOrAdd(name: "Authorization", value: "Basic " + Data("\(user):\(pw)".utf8).base64EncodedString())
-        case let .authorization(type, credentials, file):
-            var c = credentials
-            if let file, !file.isEmpty {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    return .recoverable("unable to read authorization credentials file \(file)", retryAfter: nil)
-                }
-                c = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            req.headers.replaceOrAdd(name: "Authorization", value: "\(type) \(c)")
+        do {
+            if let value = try settings.auth.headerValue() { req.headers.replaceOrAdd(name: "Authorization", value: value) }
+        } catch {
+            return .recoverable(error.description, retryAfter: nil)
         }
         req.body = .bytes(ByteBuffer(bytes: body))
         let resp: HTTPClientResponse
@@ -89,33 +80,5 @@ final class RemoteWriteClient: Sendable {
             return .recoverable(message, retryAfter: after)
         }
         return .nonRecoverable(message)
-    }
-
-    /// Prometheus's `NewTLSConfig` for the endpoint.
-    static func tls(_ t: RemoteTLS) throws -> TLSConfiguration {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if t.insecureSkipVerify { tls.certificateVerification = .none }
-        if let f = t.caFile, !f.isEmpty {
-            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(f))
-        } else if let ca = t.ca, !ca.isEmpty {
-            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(ca.utf8)))
-        }
-        if let f = t.certFile, !f.isEmpty {
-            tls.certificateChain = try NIOSSLCertificate.fromPEMFile(f).map { .certificate($0) }
-        } else if let c = t.cert, !c.isEmpty {
-            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(c.utf8)).map { .certificate($0) }
-        }
-        if let f = t.keyFile, !f.isEmpty {
-            tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: f, format: .pem))
-        } else if let k = t.key, !k.isEmpty {
-            tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(k.utf8), format: .pem))
-        }
-        switch t.minVersion ?? "" {
-        case "TLS10": tls.minimumTLSVersion = .tlsv1
-        case "TLS11": tls.minimumTLSVersion = .tlsv11
-        case "TLS13": tls.minimumTLSVersion = .tlsv13
-        default: tls.minimumTLSVersion = .tlsv12
-        }
-        return tls
     }
 }

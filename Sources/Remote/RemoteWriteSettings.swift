@@ -1,3 +1,4 @@
+@_exported import HTTPClientSettings
 import MetricModel
 
 /// Everything one remote-write queue needs, in the Remote module's own terms (the replica builds
@@ -9,8 +10,8 @@ public struct RemoteWriteSettings: Sendable {
     public var timeout: Duration = .seconds(30)
     /// Extra request headers (`headers`).
     public var headers: [(String, String)] = []
-    public var auth: RemoteAuth = .none
-    public var tls = RemoteTLS()
+    public var auth: HTTPAuth = .none
+    public var tls = TLSSettings()
     /// `proxy_url` (http:// proxies only).
     public var proxyURL: String?
     public var followRedirects = true
@@ -43,27 +44,4 @@ public struct RemoteWriteSettings: Sendable {
         self.name = name
         self.url = url
     }
-}
-
-/// Request authentication.
-public enum RemoteAuth: Sendable, Equatable {
-    case none
-    case basic(username: String, password: String)
-    /// `Authorization: <type> <credentials>`; with a file, the credentials are re-read per request.
-    case authorization(type: String, credentials: String, credentialsFile: String?)
-}
-
-/// `tls_config` for https endpoints. Files are read when the queue's client is built.
-public struct RemoteTLS: Sendable, Hashable {
-    public var ca: String?
-    public var caFile: String?
-    public var cert: String?
-    public var certFile: String?
-    public var key: String?
-    public var keyFile: String?
-    public var serverName: String?
-    public var insecureSkipVerify = false
-    /// "TLS10" … "TLS13".
-    public var minVersion: String?
-    public init() {}
 }

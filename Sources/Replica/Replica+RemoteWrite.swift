@@ -14,24 +14,7 @@ extension ReplicaConfig {
             s.headers = c.headers.map { ($0.name, $0.value) }
             s.userAgent = userAgent
             let hc = c.httpClientConfig
-            if let ba = hc.basicAuth {
-                var user = ba.username, pw = ba.password.value
-                if let f = ba.usernameFile { user = (try? String(contentsOfFile: f, encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? user }
-                if let f = ba.passwordFile { pw = (try? String(contentsOfFile: f, encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? pw }
-                s.auth = .basic(username: user, password: pw)
-            } else if let a = hc.authorization {
-                s.auth = .authorization(type: a.type, credentials: a.credentials.value, credentialsFile: a.credentialsFile)
-            }
-            let t = hc.tlsConfig
-            s.tls.ca = t.ca
-            s.tls.caFile = t.caFile
-            s.tls.cert = t.cert
-            s.tls.certFile = t.certFile
-            s.tls.key = t.key?.value
-            s.tls.keyFile = t.keyFile
-            s.tls.serverName = t.serverName
-            s.tls.insecureSkipVerify = t.insecureSkipVerify
-            s.tls.minVersion = t.minVersion
+            (s.auth, s.tls) = Self.clientSettings(hc)
             s.proxyURL = hc.proxyURL
             s.followRedirects = hc.followRedirects
             let q = c.queueConfig

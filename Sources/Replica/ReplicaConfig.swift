@@ -1,3 +1,4 @@
+import HTTPClientSettings
 import Config
 import Foundation
 import MetricModel
@@ -42,23 +43,7 @@ public struct ReplicaConfig: Sendable {
         s.bodySizeLimit = Int(sc.limits.bodySizeLimit.bytes)
         s.targetLimit = Int(sc.limits.targetLimit)
         let hc = sc.httpClientConfig
-        if let ba = hc.basicAuth {
-            var user = ba.username, pw = ba.password.value
-            if let f = ba.usernameFile { user = (try? String(contentsOfFile: f, encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? user }
-            if let f = ba.passwordFile { pw = (try? String(contentsOfFile: f, encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? pw }
-            s.auth = .basic(username: user, password: pw)
-        } else if let a = hc.authorization {
-            s.auth = .authorization(type: a.type, credentials: a.credentials.value, credentialsFile: a.credentialsFile)
-        }
-        let t = hc.tlsConfig
-        s.tls.ca = t.ca
-        s.tls.caFile = t.caFile
-        s.tls.cert = t.cert
-        s.tls.certFile = t.certFile
-        s.tls.key = t.key?.value
-        s.tls.keyFile = t.keyFile
-        s.tls.insecureSkipVerify = t.insecureSkipVerify
-        s.tls.minVersion = t.minVersion
+        (s.auth, s.tls) = Self.clientSettings(hc)
         s.proxyURL = hc.proxyURL
         s.followRedirects = hc.followRedirects
         let metricRelabel = sc.metricRelabelConfigs
@@ -95,6 +80,32 @@ public struct ReplicaConfig: Sendable {
         for f in sc.fileSDConfigs { sources.append(.file(paths: f.files, refreshMs: f.refreshInterval.milliseconds)) }
         for h in sc.httpSDConfigs { sources.append(.http(url: h.url, refreshMs: h.refreshInterval.milliseconds)) }
         return PoolDiscovery(pool: pool, sources: sources)
+    }
+
+    /// An HTTP client config's authentication and TLS as the clients take them (scrapes, remote
+    /// write). Username/password files are read now (at load and reload).
+    static func clientSettings(_ hc: Config.HTTPClientConfig) -> (HTTPAuth, TLSSettings) {
+        var auth = HTTPAuth.none
+        if let ba = hc.basicAuth {
+            var user = ba.username, pw = ba.password.value
+            if let f = ba.usernameFile { user = (try? String(contentsOfFile: f, encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? user }
+            if let f = ba.passwordFile { pw = (try? String(contentsOfFile: f, encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? pw }
+            auth = .basic(username: user, password: pw)
+        } else if let a = hc.authorization {
+            auth = .authorization(type: a.type, credentials: a.credentials.value, credentialsFile: a.credentialsFile)
+        }
+        let t = hc.tlsConfig
+        var tls = TLSSettings()
+        tls.ca = t.ca
+        tls.caFile = t.caFile
+        tls.cert = t.cert
+        tls.certFile = t.certFile
+        tls.key = t.key?.value
+        tls.keyFile = t.keyFile
+        tls.serverName = t.serverName
+        tls.insecureSkipVerify = t.insecureSkipVerify
+        tls.minVersion = t.minVersion
+        return (auth, tls)
     }
 
     /// file_sd files (JSON or YAML by extension) and http_sd bodies, parsed by Config.

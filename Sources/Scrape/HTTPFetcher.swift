@@ -54,19 +54,10 @@ public struct HTTPFetcher: ScrapeFetcher {
         req.headers.add(name: "Accept-Encoding", value: "gzip")
         req.headers.add(name: "User-Agent", value: Self.userAgent)
         req.headers.add(name: "X-Prometheus-Scrape-Timeout-Seconds", value: String(Double(s.timeoutMs) / 1000))
-        switch s.auth {
-        case .none: break
-        case .basic(let u, let p):
-            req.headers.add(name: "Authorization", value: "Basic " + Data("\(u):\(p)".utf8).base64EncodedString())
-        case .authorization(let type, let creds, let file):
-            var c = creds
-            if let f = file {
-                guard let text = try? String(contentsOfFile: f, encoding: .utf8) else {
-                    throw ScrapeError("unable to read authorization credentials file \(f)")
-                }
-                c = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            req.headers.add(name: "Authorization", value: "\(type) \(c)")
+        do {
+            if let value = try s.auth.headerValue() { req.headers.add(name: "Authorization", value: value) }
+        } catch {
+            throw ScrapeError(error.description)
         }
         let deadline = NIODeadline.now() + .milliseconds(s.timeoutMs)
         let resp: HTTPClientResponse
@@ -151,7 +142,7 @@ final class Inflater {
 
 /// What selects a scrape's HTTP client.
 struct ClientKey: Hashable, Sendable {
-    var tls = ScrapeTLS()
+    var tls = TLSSettings()
     var proxyURL: String?
     var followRedirects = true
 }
@@ -179,7 +170,7 @@ final class ClientCache: Sendable {
         var cfg = HTTPClient.Configuration(redirectConfiguration: key.followRedirects ? .follow(max: 10, allowCycles: false) : .disallow)
         cfg.connectionPool.idleTimeout = .seconds(120)
         cfg.httpVersion = .http1Only
-        cfg.tlsConfiguration = try tlsConfiguration(key.tls)
+        do { cfg.tlsConfiguration = try key.tls.configuration() } catch { throw ScrapeError(error.description) }
         if let p = key.proxyURL, !p.isEmpty {
             guard let u = URL(string: p), let host = u.host, u.scheme == "http" else {
                 throw ScrapeError("proxy_url \(p): only http:// proxies are supported")
@@ -189,49 +180,5 @@ final class ClientCache: Sendable {
             cfg.proxy = .server(host: host, port: u.port ?? 80, authorization: auth)
         }
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: cfg)
-    }
-
-    /// Prometheus's `NewTLSConfig`: CA (file or inline) as the only trust roots, client
-    /// certificate and key, skip verification, minimum version.
-    static func tlsConfiguration(_ t: ScrapeTLS) throws -> TLSConfiguration {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if t.insecureSkipVerify { tls.certificateVerification = .none }
-        for f in [t.caFile, t.certFile, t.keyFile] {
-            if let f, !f.isEmpty, !FileManager.default.fileExists(atPath: f) {
-                let what = f == t.caFile ? "unable to load specified CA cert \(f)" : "unable to read specified client cert or key \(f)"
-                throw ScrapeError("\(what): open \(f): no such file or directory")
-            }
-        }
-        do {
-            if let f = t.caFile, !f.isEmpty {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(f))
-            } else if let ca = t.ca, !ca.isEmpty {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(ca.utf8)))
-            }
-        } catch {
-            throw ScrapeError("unable to load specified CA cert \(t.caFile ?? "(inline)"): \(error)")
-        }
-        do {
-            if let f = t.certFile, !f.isEmpty {
-                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(f).map { .certificate($0) }
-            } else if let c = t.cert, !c.isEmpty {
-                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(c.utf8)).map { .certificate($0) }
-            }
-            if let f = t.keyFile, !f.isEmpty {
-                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: f, format: .pem))
-            } else if let k = t.key, !k.isEmpty {
-                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(k.utf8), format: .pem))
-            }
-        } catch {
-            throw ScrapeError("unable to use specified client cert (\(t.certFile ?? "inline")) & key (\(t.keyFile ?? "inline")): \(error)")
-        }
-        switch t.minVersion ?? "" {
-        case "TLS10": tls.minimumTLSVersion = .tlsv1
-        case "TLS11": tls.minimumTLSVersion = .tlsv11
-        case "TLS12", "": tls.minimumTLSVersion = .tlsv12
-        case "TLS13": tls.minimumTLSVersion = .tlsv13
-        default: throw ScrapeError("unknown TLS version: \(t.minVersion ?? "")")
-        }
-        return tls
     }
 }

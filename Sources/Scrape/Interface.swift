@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+@_exported import HTTPClientSettings
 import MetricModel
 import TSDB
 
@@ -28,31 +29,6 @@ public struct TargetGroup: Sendable, Equatable {
 /// Called only on scrape-cache misses, so it may allocate.
 public typealias MetricRelabeler = @Sendable (Labels) -> Labels?
 
-/// Authentication for scrape requests.
-public enum ScrapeAuth: Sendable, Equatable {
-    case none
-    case basic(username: String, password: String)
-    /// `Authorization: <type> <credentials>`; credentials re-read from the file each scrape when
-    /// `credentialsFile` is set (as Prometheus does).
-    case authorization(type: String, credentials: String, credentialsFile: String?)
-}
-
-/// A scrape config's `tls_config`. Files are read when the client for these settings is built.
-/// `server_name` is not applied (the target host is verified).
-public struct ScrapeTLS: Sendable, Hashable {
-    public var ca: String?
-    public var caFile: String?
-    public var cert: String?
-    public var certFile: String?
-    public var key: String?
-    public var keyFile: String?
-    public var insecureSkipVerify = false
-    /// "TLS10" … "TLS13".
-    public var minVersion: String?
-
-    public init() {}
-}
-
 /// Per-scrape settings of a pool (scrape_config), shared by its targets.
 public struct ScrapeSettings: Sendable {
     public var jobName: String
@@ -69,9 +45,9 @@ public struct ScrapeSettings: Sendable {
     public var targetLimit = 0
     /// Set by the manager when the pool is over `targetLimit`: scrapes fail with this reason.
     public var forcedError: String?
-    public var auth: ScrapeAuth = .none
+    public var auth: HTTPAuth = .none
     /// tls_config (https targets; client certificates).
-    public var tls = ScrapeTLS()
+    public var tls = TLSSettings()
     /// proxy_url: an HTTP proxy the scrapes go through.
     public var proxyURL: String?
     /// follow_redirects (default true, as Prometheus).
