@@ -143,7 +143,10 @@ import Testing
         #expect(rcode == 200)
         let rates = (try PromJSON.decodeMatrix(ByteBuffer(string: rbody)).first?.samples ?? []).map(\.v)
         #expect(rates.count >= Int(window) - 4)
-        #expect(rates.allSatisfy { $0 > 8 && $0 < 12 }, "rates \(rates)")
+        // A true 10/s. Bounds catch what a bad merge does — a reset spike (orders of magnitude), two
+        // replicas counted together (~20) or a gap (0 or a missing point) — while a replica's late
+        // scrape under CI load (2 of 3 samples in a 3 s window: ~7.9) stays in.
+        #expect(rates.allSatisfy { $0 > 6 && $0 < 14 }, "rates \(rates)")
         // The range query has a point at every step (no gap in the graph).
         let (_, gbody) = try await router.get("/api/v1/query_range?query=test_counter_total&start=" + PromJSON.formatTime(t0 + 2_000)
                                               + "&end=" + PromJSON.formatTime(t1) + "&step=1")
