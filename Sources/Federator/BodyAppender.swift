@@ -1,3 +1,4 @@
+import Scrape
 import Exposition
 import MetricModel
 import TSDB
@@ -17,7 +18,7 @@ struct PullCounts: Sendable, Equatable {
 /// missing), the replica label dropped, body timestamps kept. The appender is committed or rolled
 /// back by the caller once the body ended or failed, so a pull lands whole or not at all.
 final class BodyAppender {
-    let cache: PullCache
+    let cache: ScrapeCache
     let app: any Appender
     let iteration: Int
     let at: Timestamp
@@ -27,7 +28,7 @@ final class BodyAppender {
     /// Entries appended without a body timestamp (they get staleness markers when they vanish).
     var timestampless: [Int] = []
 
-    init(cache: PullCache, app: any Appender, at: Timestamp, target: Labels, dropLabel: String) {
+    init(cache: ScrapeCache, app: any Appender, at: Timestamp, target: Labels, dropLabel: String) {
         self.cache = cache
         self.app = app
         self.at = at

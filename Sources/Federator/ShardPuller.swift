@@ -78,7 +78,7 @@ final class ShardPuller: @unchecked Sendable {
     let healthBox = Mutex(ShardHealth())
     let bytesTotal = Atomic<Int>(0)
     /// Touched only by the shard's own loop (see the class comment).
-    let cache = PullCache()
+    let cache = ScrapeCache()
     var reportRefs: [SeriesRef?] = Array(repeating: nil, count: 5)
     /// Peak carry of the last pull's line assembler (bytes): the streaming memory bound.
     let lastPeakCarry = Atomic<Int>(0)
@@ -165,7 +165,7 @@ final class ShardPuller: @unchecked Sendable {
             try sink.finish()
         } catch {
             app.rollback()
-            cache.forget(since: firstNew)
+            cache.forgetRefs(since: firstNew)
             lastPeakCarry.store(sink.lines.peakCarry, ordering: .relaxed)
             _ = bytesTotal.wrappingAdd(sink.lines.bytes, ordering: .relaxed)
             throw (error as? PullError) ?? PullError("\(error)")
@@ -174,7 +174,7 @@ final class ShardPuller: @unchecked Sendable {
         let duration = Double(clock.now() - began) / 1000
         appendReport(app, at: start, settings: s, values: [1, duration, Double(body.counts.total), Double(body.counts.added), Double(body.counts.seriesAdded)])
         do { try app.commit() } catch {
-            cache.forget(since: firstNew)
+            cache.forgetRefs(since: firstNew)
             throw PullError("commit failed: \(error)")
         }
         cache.prevAppended = body.timestampless

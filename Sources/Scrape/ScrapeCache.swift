@@ -4,38 +4,41 @@ import TSDB
 /// Per-target cache from the raw series text of a scrape body (`name{labels}` bytes as exposed)
 /// to the series ref and final labels (Prometheus `scrapeCache`): a known series costs one hash
 /// and one byte compare. Also remembers series that metric relabeling dropped, and which series
-/// the previous scrape appended (for staleness markers). Owned by one loop: not thread-safe.
-final class ScrapeCache {
-    struct Entry {
-        var raw: [UInt8]
-        var ref: SeriesRef?
-        var labels: Labels
-        var dropped: Bool
+/// the previous scrape appended (for staleness markers). Owned by one loop (or one federator
+/// shard's pulls): not thread-safe.
+public final class ScrapeCache {
+    public struct Entry {
+        public var raw: [UInt8]
+        public var ref: SeriesRef?
+        public var labels: Labels
+        public var dropped: Bool
         /// Iteration that last appended (or dropped) this series.
-        var lastIter: Int
+        public var lastIter: Int
         /// Next entry with the same hash, or -1.
         var next: Int
     }
 
     private(set) var entries: [Entry] = []
     private var index: [UInt64: Int] = [:]
-    private(set) var iter = 0
+    public private(set) var iter = 0
     /// Entries appended by the last successful scrape without explicit timestamps.
-    var prevAppended: [Int] = []
+    public var prevAppended: [Int] = []
     /// The target's TYPE/HELP/UNIT metadata.
     var metadata = MetadataTracker()
 
-    func beginIteration() -> Int {
+    public init() {}
+
+    public func beginIteration() -> Int {
         iter += 1
         return iter
     }
 
     /// The entry for these raw series bytes, if cached.
     @inline(__always)
-    func lookup(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+    public func lookup(_ raw: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
         var i = index[hash] ?? -1
         while i >= 0 {
-            if entries[i].raw.withUnsafeBufferPointer({ $0.count == raw.count && (raw.count == 0 || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0) }) {
+            if entries[i].raw.withUnsafeBytes({ $0.count == raw.count && (raw.count == 0 || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0) }) {
                 return i
             }
             i = entries[i].next
@@ -43,26 +46,26 @@ final class ScrapeCache {
         return nil
     }
 
-    func insert(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, labels: Labels, dropped: Bool) -> Int {
+    public func insert(_ raw: UnsafeRawBufferPointer, hash: UInt64, labels: Labels, dropped: Bool = false) -> Int {
         let i = entries.count
         entries.append(Entry(raw: Array(raw), ref: nil, labels: labels, dropped: dropped, lastIter: 0, next: index[hash] ?? -1))
         index[hash] = i
         return i
     }
 
-    @inline(__always) subscript(i: Int) -> Entry {
+    @inline(__always) public subscript(i: Int) -> Entry {
         get { entries[i] }
         _modify { yield &entries[i] }
     }
 
     /// Forgets refs handed out by a rolled-back batch (they may not exist in storage).
-    func forgetRefs(since firstNew: Int) {
+    public func forgetRefs(since firstNew: Int) {
         for i in firstNew..<entries.count { entries[i].ref = nil }
     }
 
     /// Drops entries unseen for `maxAge` iterations (series gone from the target), keeping the
     /// cache proportional to the live series. Rebuilds the index; `prevAppended` is remapped.
-    func prune(maxAge: Int = 10) {
+    public func prune(maxAge: Int = 10) {
         guard entries.count > 64, entries.contains(where: { iter - $0.lastIter > maxAge }) else { return }
         var remap = [Int](repeating: -1, count: entries.count)
         var kept: [Entry] = []
@@ -81,7 +84,7 @@ final class ScrapeCache {
         prevAppended = prevAppended.compactMap { remap[$0] >= 0 ? remap[$0] : nil }
     }
 
-    var count: Int { entries.count }
+    public var count: Int { entries.count }
 }
 
 #if canImport(Glibc)

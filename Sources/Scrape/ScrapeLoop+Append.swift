@@ -62,7 +62,7 @@ extension ScrapeLoop {
                     continue
                 }
                 c.total += 1
-                let raw = UnsafeBufferPointer(start: p.series.baseAddress?.assumingMemoryBound(to: UInt8.self), count: p.series.count)
+                let raw = p.series
                 let h = XXH64.hash(p.series)
                 var idx = cache.lookup(raw, hash: h)
                 if idx == nil {

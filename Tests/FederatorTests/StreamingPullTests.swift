@@ -1,3 +1,4 @@
+import Scrape
 import Exposition
 @testable import Federator
 import Foundation
@@ -183,7 +184,7 @@ enum SystemClockMs {
 
     @Test func lineNumbersOfErrorsCountWholeBody() throws {
         let storage = MemoryStorage()
-        let cache = PullCache()
+        let cache = ScrapeCache()
         let body = BodyAppender(cache: cache, app: storage.appender(), at: 0, target: .empty, dropLabel: "replica")
         var asm = LineAssembler(limit: 0)
         let text = Array("a 1\nb 2\nc 3\nd{ 4\n".utf8)
