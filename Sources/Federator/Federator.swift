@@ -36,7 +36,7 @@ public final class Federator: Sendable {
     private let current: ConfigBox
     private let reloadLock = Mutex(())
     let logger: Logger
-    let storage = StorageBox()
+    let storage = ServerStorage()
     let client: FederateClient
     public let pulls: PullManager
     public let server: HTTPServer
@@ -102,8 +102,8 @@ public final class Federator: Sendable {
     }
 
     public func services() -> [any Service] {
-        let st = FederatorStorageService(
-            box: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
+        let st = StorageService(
+            storage: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
             onReady: { [pulls, current] in pulls.apply(current.value) },
             onStop: {})
         return [st, pulls, server, HangupReloadService { [weak self] in try self?.reload() }]

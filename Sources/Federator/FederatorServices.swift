@@ -7,52 +7,6 @@ import ServiceLifecycle
 import Synchronization
 import TSDB
 
-/// The federator's storage, opened by `FederatorStorageService`; before that appends are
-/// rejected and queries answer 503.
-final class StorageBox: Appendable, Queryable, Sendable {
-    private let db = Mutex<DB?>(nil)
-
-    func set(_ s: DB) { db.withLock { $0 = s } }
-    var current: DB? { db.withLock { $0 } }
-
-    func appender() -> any Appender { current?.appender() ?? RejectingAppender() }
-
-    func querier(mint: Timestamp, maxt: Timestamp) throws -> any Querier {
-        guard let s = current else { throw APIError(.unavailable, "Service Unavailable") }
-        return try s.querier(mint: mint, maxt: maxt)
-    }
-}
-
-final class RejectingAppender: Appender {
-    func append(ref: SeriesRef?, labels: Labels, t: Timestamp, v: Double) throws -> SeriesRef { throw AppendError.outOfBounds }
-    func commit() throws {}
-    func rollback() {}
-}
-
-/// Opens the TSDB (WAL replay), marks ready, starts the pulls, runs compaction; closes the WAL last.
-struct FederatorStorageService: Service {
-    let box: StorageBox
-    let dir: String
-    let options: DBOptions
-    let readiness: Readiness
-    let logger: Logger
-    let onReady: @Sendable () -> Void
-    let onStop: @Sendable () async -> Void
-
-    func run() async throws {
-        let db = try DB(dir: dir, options: options, logger: logger)
-        box.set(db)
-        logger.info("TSDB started", metadata: ["path": "\(dir)", "head_series": "\(db.head.numSeries)"])
-        readiness.markReady()
-        onReady()
-        await withDiscardingTaskGroup { group in
-            group.addTask { await cancelWhenGracefulShutdown { await db.run() } }
-        }
-        await onStop()
-        do { try db.close() } catch { logger.error("closing TSDB failed", metadata: ["err": "\(error)"]) }
-    }
-}
-
 /// Status endpoints' facts.
 final class FederatorStatus: StatusSource {
     let state: Mutex<ConfigStatus>
@@ -100,7 +54,7 @@ struct ShardTargets: TargetsSource {
 /// promfleet_federator_* and a few Prometheus families.
 struct FederatorMetrics: MetricsCollector {
     let manager: PullManager
-    let storage: StorageBox
+    let storage: ServerStorage
     let readiness: Readiness
     let status: FederatorStatus
 

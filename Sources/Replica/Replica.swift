@@ -18,7 +18,7 @@ public final class Replica: Sendable {
     public let options: ReplicaOptions
     let logger: Logger
     let status: ReplicaStatus
-    let storage = StorageBox()
+    let storage = ServerStorage()
     let fetcher: HTTPFetcher
     public let scrape: ScrapeManager
     let discovery: DiscoveryManager
@@ -74,10 +74,10 @@ public final class Replica: Sendable {
         http = HTTPServer(host: host, port: port, router: PrometheusAPI(services: api, logger: logger).makeRouter(), logger: logger)
         status.loaded(config)
         try remoteWrite.apply(config.remoteWriteSettings(userAgent: userAgent))
-        storage.setRemoteWrite(remoteWrite)
+        storage.wrapAppenders { [remoteWrite] in remoteWrite.wrap($0) }
         let st = storage
         metrics.register(ReplicaMetrics(status: status, scrape: scrape, storage: StorageStatsSource(stats: {
-            guard let db = st.current as? DB else { return (0, 0) }
+            guard let db = st.current else { return (0, 0) }
             let s = db.head.stats
             return (s.series, Int(s.samplesAppended))
         }), readiness: readiness))
@@ -111,7 +111,7 @@ public final class Replica: Sendable {
     /// signal handling (so remote write flushes after scraping and rules have stopped).
     public func services() -> [any Service] {
         let storageService = StorageService(
-            box: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
+            storage: storage, dir: options.tsdbPath, options: dbOptions, readiness: readiness, logger: logger,
             onReady: { [self] in discovery.apply(current.withLock { $0.pools }) },
             onStop: { [fetcher] in await fetcher.shutdown() })
         return [storageService, remoteWrite, discovery, scrape, rules.notifier, RulesService(manager: rules.manager, readiness: readiness),

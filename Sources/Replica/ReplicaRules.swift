@@ -14,7 +14,7 @@ final class ReplicaRules: RulesSource {
     let notifier: Notifier
     let logger: Logger
 
-    init(engine: Engine, storage: StorageBox, externalURL: String, logger: Logger) {
+    init(engine: Engine, storage: ServerStorage, externalURL: String, logger: Logger) {
         self.logger = logger
         let notifier = Notifier(logger: logger)
         self.notifier = notifier
